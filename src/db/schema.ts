@@ -1,0 +1,195 @@
+import type { ColumnType, Generated, Selectable, Insertable } from 'kysely'
+import type { RiskLevel, PersonRole } from '../intake/incident-schema.ts'
+import type { Role } from '../auth/roles.ts'
+import type { Decision } from '../triage/decisions.ts'
+
+/** Table types for Kysely, kept by hand beside the migrations that create them. */
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>
+type Json<T> = ColumnType<T, string, string>
+
+export interface AgencyTable {
+  id: Generated<string>
+  code: string
+  name: string
+  kind: 'police' | 'nhs' | 'third_sector' | 'local_authority'
+  created_at: CreatedAt
+}
+
+export interface AppUserTable {
+  id: Generated<string>
+  username: string
+  display_name: string
+  agency_id: string
+  password_hash: string | null
+  is_service_account: Generated<boolean>
+  disabled_at: Timestamp | null
+  created_at: CreatedAt
+}
+
+export interface UserRoleTable {
+  user_id: string
+  role: Role
+}
+
+export interface UserSessionTable {
+  id_hash: string
+  user_id: string
+  csrf_token: string
+  created_at: Timestamp
+  last_seen_at: Timestamp
+  expires_at: Timestamp
+  revoked_at: Timestamp | null
+}
+
+export interface ApiTokenTable {
+  id: Generated<string>
+  user_id: string
+  name: string
+  token_hash: string
+  prefix: string
+  created_at: Timestamp
+  expires_at: Timestamp
+  revoked_at: Timestamp | null
+  last_used_at: Timestamp | null
+}
+
+export interface AreaTable {
+  name: string
+  active: Generated<boolean>
+}
+
+export interface SettingTable {
+  key: string
+  value: Json<unknown>
+  updated_at: Generated<Date>
+}
+
+export interface ImportIssue {
+  row: number
+  column: string
+  message: string
+}
+
+export interface ImportJobTable {
+  id: Generated<string>
+  kind: string
+  filename: string
+  mode: 'all_or_nothing' | 'valid_only'
+  status: 'validating' | 'importing' | 'completed' | 'rejected' | 'failed'
+  total_rows: Generated<number>
+  processed_rows: Generated<number>
+  imported_rows: Generated<number>
+  duplicate_rows: Generated<number>
+  error_rows: Generated<number>
+  errors: ColumnType<ImportIssue[], string | undefined, string>
+  failure: string | null
+  created_by: string | null
+  started_at: Timestamp
+  finished_at: Timestamp | null
+}
+
+export type TriageStatus = 'undecided' | Decision
+
+export interface IncidentTable {
+  id: Generated<string>
+  force_reference: string
+  reported_at: Timestamp
+  occurred_at: Timestamp
+  address: string
+  postcode: string
+  area: string
+  latitude: number | null
+  longitude: number | null
+  address_key: string
+  risk_tool: string
+  risk_answers: ColumnType<Record<string, string> | null, string | null, string | null>
+  risk_level_assessed: RiskLevel
+  judgement_level: RiskLevel | null
+  judgement_reason: string | null
+  risk_level: RiskLevel
+  additional_vulnerabilities: boolean
+  vulnerability_notes: string | null
+  health_needs: boolean
+  health_needs_notes: string | null
+  children_present: boolean
+  summary: string | null
+  prior_same_people_12m: Generated<number>
+  prior_same_address_12m: Generated<number>
+  triage_status: ColumnType<TriageStatus, TriageStatus | undefined, TriageStatus>
+  source: 'api' | 'csv' | 'form' | 'demo'
+  import_id: string | null
+  created_by: string | null
+  created_at: CreatedAt
+}
+
+export interface IncidentPersonTable {
+  id: Generated<string>
+  incident_id: string
+  position: number
+  role: PersonRole
+  first_name: string
+  last_name: string
+  date_of_birth: string | null
+  address: string | null
+  postcode: string | null
+  phone: string | null
+  nhs_number: string | null
+  person_key: string | null
+}
+
+export interface CustodyEpisodeTable {
+  id: Generated<string>
+  incident_id: string
+  person_id: string
+  arrested_at: Timestamp
+  expected_release_at: Timestamp | null
+  released_at: Timestamp | null
+}
+
+export interface TriageDecisionTable {
+  id: Generated<string>
+  incident_id: string
+  decision: Decision
+  reason_code: string
+  reason_text: string | null
+  decided_by: string
+  decided_at: Timestamp
+}
+
+export interface AuditEventTable {
+  id: Generated<number>
+  at: Timestamp
+  request_id: string | null
+  user_id: string | null
+  username: string | null
+  agency_id: string | null
+  roles: ColumnType<string[], string[] | undefined, never>
+  action: string
+  record_type: string
+  record_id: string | null
+  fields: ColumnType<string[], string[] | undefined, never>
+  details: ColumnType<Record<string, unknown>, string | undefined, never>
+}
+
+export interface DB {
+  agency: AgencyTable
+  app_user: AppUserTable
+  user_role: UserRoleTable
+  user_session: UserSessionTable
+  api_token: ApiTokenTable
+  area: AreaTable
+  setting: SettingTable
+  import_job: ImportJobTable
+  incident: IncidentTable
+  incident_person: IncidentPersonTable
+  custody_episode: CustodyEpisodeTable
+  triage_decision: TriageDecisionTable
+  audit_event: AuditEventTable
+}
+
+export type Incident = Selectable<IncidentTable>
+export type NewIncident = Insertable<IncidentTable>
+export type IncidentPerson = Selectable<IncidentPersonTable>
+export type ImportJob = Selectable<ImportJobTable>

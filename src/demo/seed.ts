@@ -1,0 +1,85 @@
+import type { Database } from '../db/database.ts'
+import type { Clock } from '../common/clock.ts'
+import { systemActor } from '../auth/actor.ts'
+import type { Role } from '../auth/roles.ts'
+import type { AuthService } from '../auth/service.ts'
+import * as authRepo from '../auth/repository.ts'
+import { insertAreas, listActiveAreas } from '../intake/repository.ts'
+import type { IntakeService } from '../intake/service.ts'
+import type { IncidentInput } from '../intake/incident-schema.ts'
+import { generateIncidents } from './generator.ts'
+
+export const DEMO_AGENCIES = [
+  { code: 'police', name: 'Lancashire Constabulary (demo)', kind: 'police' },
+  { code: 'nhs', name: 'Blackpool Teaching Hospitals NHS Foundation Trust (demo)', kind: 'nhs' },
+  { code: 'third-sector', name: "Fylde Coast Women's Aid (demo)", kind: 'third_sector' },
+] as const
+
+/** One demo login per role. The password is public: demo installations hold synthetic data only. */
+export const DEMO_PASSWORD = 'provide-demo'
+export const DEMO_USERS: { username: string; displayName: string; agencyCode: string; roles: Role[] }[] = [
+  { username: 'officer', displayName: 'PC Alex Demo', agencyCode: 'police', roles: ['response_officer'] },
+  { username: 'sergeant', displayName: 'DS Sam Demo', agencyCode: 'police', roles: ['detective_sergeant'] },
+  { username: 'provide-officer', displayName: 'PC Jo Demo', agencyCode: 'police', roles: ['op_provide_officer'] },
+  { username: 'idva', displayName: 'Chris Demo (Health IDVA)', agencyCode: 'nhs', roles: ['health_idva'] },
+  { username: 'safeguarding', displayName: 'DC Lee Demo', agencyCode: 'police', roles: ['safeguarding_officer'] },
+  { username: 'marac', displayName: 'Pat Demo (MARAC)', agencyCode: 'third-sector', roles: ['marac_coordinator'] },
+  { username: 'analyst', displayName: 'Robin Demo (Analyst)', agencyCode: 'police', roles: ['analyst'] },
+  { username: 'admin', displayName: 'Admin Demo', agencyCode: 'police', roles: ['administrator'] },
+]
+
+/** A new installation starts with the programme's five areas unless it configures its own. */
+export async function seedAreas(db: Database, areas: string[]): Promise<void> {
+  if ((await listActiveAreas(db)).length === 0) await insertAreas(db, areas)
+}
+
+/** Demo agencies and one login per role, on an installation with no users yet. */
+export async function seedDemoUsers(db: Database, auth: AuthService): Promise<boolean> {
+  if ((await authRepo.countUsers(db)) > 0) return false
+  for (const agency of DEMO_AGENCIES) await authRepo.insertAgency(db, agency)
+  const actor = systemActor('demo-data')
+  for (const u of DEMO_USERS) await auth.createUser(actor, { ...u, password: DEMO_PASSWORD })
+  return true
+}
+
+export interface DemoDataOptions {
+  incidents: number
+  seed: number
+  onProgress?: (done: number, total: number) => void
+}
+
+const BATCH = 1000
+
+/**
+ * Generates synthetic incidents and stores them through the intake service's batch path, in
+ * batches, each its own transaction, so a two-million-incident run does not hold one open.
+ */
+export async function writeDemoIncidents(
+  db: Database,
+  clock: Clock,
+  intake: IntakeService,
+  opts: DemoDataOptions,
+): Promise<{ inserted: number; duplicates: number }> {
+  const actor = systemActor('demo-data')
+  const generator = generateIncidents({ count: opts.incidents, seed: opts.seed, now: clock.now(), riskTools: intake.riskTools })
+  let inserted = 0
+  let duplicates = 0
+  let done = 0
+  let batch: IncidentInput[] = []
+  const flush = async () => {
+    const r = await db.transaction().execute((trx) =>
+      intake.writeBatch(trx, actor, batch, { source: 'demo', importId: null, createdBy: null }),
+    )
+    inserted += r.inserted.length
+    duplicates += r.duplicates.length
+    done += batch.length
+    batch = []
+    opts.onProgress?.(done, opts.incidents)
+  }
+  for (const incident of generator) {
+    batch.push(incident)
+    if (batch.length >= BATCH) await flush()
+  }
+  if (batch.length > 0) await flush()
+  return { inserted, duplicates }
+}

@@ -1,0 +1,115 @@
+import { sql } from 'kysely'
+import type { Queryable } from '../db/database.ts'
+import type { NewIncident } from '../db/schema.ts'
+import type { Insertable } from 'kysely'
+import type { IncidentPersonTable, CustodyEpisodeTable } from '../db/schema.ts'
+
+export type NewPerson = Omit<Insertable<IncidentPersonTable>, 'incident_id'>
+export type NewCustody = Omit<Insertable<CustodyEpisodeTable>, 'incident_id' | 'person_id'> & { position: number }
+
+export interface IncidentWrite {
+  incident: NewIncident
+  people: NewPerson[]
+  custody: NewCustody[]
+}
+
+/** Inserts a batch; rows whose force reference already exists are skipped and reported back. */
+export async function insertIncidentBatch(
+  db: Queryable,
+  writes: IncidentWrite[],
+): Promise<{ inserted: { id: string; force_reference: string }[]; duplicates: string[] }> {
+  if (writes.length === 0) return { inserted: [], duplicates: [] }
+  const inserted = await db
+    .insertInto('incident')
+    .values(writes.map((w) => w.incident))
+    .onConflict((oc) => oc.column('force_reference').doNothing())
+    .returning(['id', 'force_reference'])
+    .execute()
+  const idByRef = new Map(inserted.map((r) => [r.force_reference, r.id]))
+  const kept = writes.filter((w) => idByRef.has(w.incident.force_reference))
+  const people = kept.flatMap((w) =>
+    w.people.map((p) => ({ ...p, incident_id: idByRef.get(w.incident.force_reference)! })),
+  )
+  const personIds = new Map<string, string>()
+  if (people.length > 0) {
+    const rows = await db
+      .insertInto('incident_person')
+      .values(people)
+      .returning(['id', 'incident_id', 'position'])
+      .execute()
+    for (const r of rows) personIds.set(`${r.incident_id}:${r.position}`, r.id)
+  }
+  const custody = kept.flatMap((w) => {
+    const incidentId = idByRef.get(w.incident.force_reference)!
+    return w.custody.map(({ position, ...c }) => ({
+      ...c,
+      incident_id: incidentId,
+      person_id: personIds.get(`${incidentId}:${position}`)!,
+    }))
+  })
+  if (custody.length > 0) await db.insertInto('custody_episode').values(custody).execute()
+  const duplicates = writes.filter((w) => !idByRef.has(w.incident.force_reference)).map((w) => w.incident.force_reference)
+  return { inserted, duplicates }
+}
+
+/**
+ * Counts, for each given incident, earlier incidents in the 12 months before it at the same
+ * address and involving the same victim or suspect (by exact identity key).
+ */
+export async function refreshPriorCounts(db: Queryable, incidentIds: string[]): Promise<void> {
+  if (incidentIds.length === 0) return
+  await sql`
+    update incident i set
+      prior_same_address_12m = (
+        select count(*) from incident o
+        where o.address_key = i.address_key and o.id <> i.id
+          and o.reported_at < i.reported_at and o.reported_at >= i.reported_at - interval '365 days'),
+      prior_same_people_12m = (
+        select count(distinct p2.incident_id) from incident_person p1
+        join incident_person p2 on p2.person_key = p1.person_key and p2.incident_id <> p1.incident_id
+          and p2.role in ('victim', 'suspect')
+        join incident o on o.id = p2.incident_id
+        where p1.incident_id = i.id and p1.role in ('victim', 'suspect') and p1.person_key is not null
+          and o.reported_at < i.reported_at and o.reported_at >= i.reported_at - interval '365 days')
+    where i.id = any(${incidentIds}::uuid[])
+  `.execute(db)
+}
+
+export async function findExistingReferences(db: Queryable, refs: string[]): Promise<Set<string>> {
+  if (refs.length === 0) return new Set()
+  const rows = await db.selectFrom('incident').select('force_reference').where('force_reference', 'in', refs).execute()
+  return new Set(rows.map((r) => r.force_reference))
+}
+
+export async function listActiveAreas(db: Queryable): Promise<string[]> {
+  const rows = await db.selectFrom('area').select('name').where('active', '=', true).orderBy('name').execute()
+  return rows.map((r) => r.name)
+}
+
+export async function insertAreas(db: Queryable, names: string[]): Promise<void> {
+  if (names.length === 0) return
+  await db
+    .insertInto('area')
+    .values(names.map((name) => ({ name })))
+    .onConflict((oc) => oc.column('name').doNothing())
+    .execute()
+}
+
+export async function findIncident(db: Queryable, id: string) {
+  return db.selectFrom('incident').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+export async function findPeople(db: Queryable, incidentId: string) {
+  return db.selectFrom('incident_person').selectAll().where('incident_id', '=', incidentId).orderBy('position').execute()
+}
+
+export async function findCustody(db: Queryable, incidentIds: string[]) {
+  if (incidentIds.length === 0) return []
+  return db
+    .selectFrom('custody_episode as c')
+    .innerJoin('incident_person as p', 'p.id', 'c.person_id')
+    .select(['c.id', 'c.incident_id', 'c.arrested_at', 'c.expected_release_at', 'c.released_at', 'p.first_name', 'p.last_name'])
+    .where('c.incident_id', 'in', incidentIds)
+    .orderBy('c.arrested_at', 'desc')
+    .execute()
+}

@@ -1,0 +1,174 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { createWriteStream } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { pipeline } from 'node:stream/promises'
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import type { RouteContext } from '../server/app.ts'
+import { actorOf, requireAction } from '../server/http.ts'
+import { apiErrors, idParams } from '../server/api-schemas.ts'
+import { safeEqual } from '../auth/tokens.ts'
+import { ConflictError, ValidationError, type FieldIssue } from '../common/errors.ts'
+import { RISK_LEVELS, incidentInputSchema } from './incident-schema.ts'
+import { formToCandidate, issuesToFields, type FormBody } from './form.ts'
+import { INCIDENT_CSV_COLUMNS } from './csv-format.ts'
+import type { ImportMode } from './import-service.ts'
+import { incidentDetailSchema, toIncidentDetail } from './api-schemas.ts'
+
+const createdSchema = z.object({ id: z.string().uuid(), forceReference: z.string() })
+
+export function intakeRoutes(app: FastifyInstance, { services, config }: RouteContext): void {
+  const api = app.withTypeProvider<ZodTypeProvider>()
+
+  api.post(
+    '/api/v1/incidents',
+    {
+      preHandler: requireAction('incident:create'),
+      schema: {
+        summary: 'Record a domestic abuse incident',
+        description:
+          'Validated by the same rules as the form and CSV import. A force reference already stored gives 409.',
+        tags: ['incidents'],
+        body: incidentInputSchema,
+        response: { 201: createdSchema, 409: apiErrors[400], ...apiErrors },
+      },
+    },
+    async (request, reply) => {
+      const created = await services.intake.create(actorOf(request), request.body, 'api')
+      return reply.code(201).header('location', `/api/v1/incidents/${created.id}`).send(created)
+    },
+  )
+
+  api.get(
+    '/api/v1/incidents/:id',
+    {
+      preHandler: requireAction('incident:view'),
+      schema: {
+        summary: 'One incident with its people and custody; health details only for health roles',
+        tags: ['incidents'],
+        params: idParams,
+        response: { 200: incidentDetailSchema, ...apiErrors },
+      },
+    },
+    async (request) => toIncidentDetail(await services.intake.getIncident(actorOf(request), request.params.id)),
+  )
+
+  app.get('/incidents/new', { preHandler: requireAction('incident:create') }, async (_request, reply) => {
+    return renderForm(reply, {}, [])
+  })
+
+  app.post('/incidents', { preHandler: requireAction('incident:create') }, async (request, reply) => {
+    const body = (request.body ?? {}) as FormBody
+    const { candidate, issues } = formToCandidate(body)
+    if (issues.length > 0) return renderForm(reply.code(400), body, issues)
+    try {
+      const created = await services.intake.create(actorOf(request), candidate, 'form')
+      return reply.redirect(`/incidents/recorded/${encodeURIComponent(created.forceReference)}`)
+    } catch (error) {
+      if (error instanceof ValidationError) return renderForm(reply.code(400), body, issuesToFields(error.issues, candidate))
+      if (error instanceof ConflictError) {
+        return renderForm(reply.code(409), body, [{ path: 'force_reference', message: error.message }])
+      }
+      throw error
+    }
+  })
+
+  app.get('/incidents/recorded/:reference', { preHandler: requireAction('incident:create') }, async (request, reply) => {
+    const { reference } = z.object({ reference: z.string().max(40) }).parse(request.params)
+    return reply.render('intake/views/recorded.njk', { pageTitle: 'Incident recorded', reference })
+  })
+
+  async function renderForm(reply: FastifyReply, values: FormBody, errors: FieldIssue[]) {
+    return reply.render('intake/views/form.njk', {
+      pageTitle: 'Record a domestic abuse incident',
+      values,
+      errors: errors.length ? errors : undefined,
+      areas: await services.intake.areas(),
+      riskTools: [...services.intake.riskTools.values()],
+      riskLevels: RISK_LEVELS,
+    })
+  }
+
+  // Imports
+  app.get('/imports', { preHandler: requireAction('incident:import') }, async (_request, reply) => {
+    return reply.render('intake/views/imports.njk', { pageTitle: 'Imports', jobs: await services.imports.listJobs() })
+  })
+
+  app.get('/imports/new', { preHandler: requireAction('incident:import') }, async (_request, reply) => {
+    return renderUpload(reply, [])
+  })
+
+  function renderUpload(reply: FastifyReply, errors: FieldIssue[]) {
+    return reply.render('intake/views/upload.njk', {
+      pageTitle: 'Import incidents',
+      errors: errors.length ? errors : undefined,
+      columns: INCIDENT_CSV_COLUMNS,
+      limitMb: Math.round(config.uploadLimitBytes / 1024 / 1024),
+    })
+  }
+
+  app.post('/imports', { preHandler: requireAction('incident:import') }, async (request, reply) => {
+    const actor = actorOf(request)
+    const dir = await mkdtemp(path.join(tmpdir(), 'provide-upload-'))
+    const filePath = path.join(dir, 'upload.csv')
+    let filename = ''
+    let mode: ImportMode = 'all_or_nothing'
+    let csrfOk = false
+    let truncated = false
+    try {
+      // The CSRF field comes before the file in the form, so it is checked before the upload is read.
+      for await (const part of request.parts()) {
+        if (part.type === 'field') {
+          if (part.fieldname === '_csrf') csrfOk = safeEqual(String(part.value), request.csrfToken ?? '')
+          if (part.fieldname === 'mode' && part.value === 'valid_only') mode = 'valid_only'
+          continue
+        }
+        if (!csrfOk) {
+          part.file.resume()
+          return reply.code(403).send({ error: 'csrf', message: 'The form has expired. Go back, reload and try again.' })
+        }
+        filename = part.filename
+        await pipeline(part.file, createWriteStream(filePath))
+        truncated = part.file.truncated
+      }
+    } catch (error) {
+      await rm(dir, { recursive: true, force: true })
+      if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') truncated = true
+      else throw error
+    }
+    const errors: FieldIssue[] = []
+    if (!csrfOk) errors.push({ path: 'file', message: 'The form has expired. Reload the page and try again.' })
+    else if (truncated) {
+      errors.push({ path: 'file', message: `The file is larger than ${Math.round(config.uploadLimitBytes / 1048576)} MB` })
+    } else if (!filename) errors.push({ path: 'file', message: 'Select a CSV file' })
+    else if (!/\.csv$/i.test(filename)) errors.push({ path: 'file', message: 'The selected file must be a CSV' })
+    if (errors.length) {
+      await rm(dir, { recursive: true, force: true })
+      return renderUpload(reply.code(400), errors)
+    }
+    const jobId = await services.imports.createJob(actor, filename, mode)
+    // The import runs after the response; the job page shows its progress.
+    void services.imports
+      .run(actor, jobId, filePath, mode)
+      .catch((error) => request.log.error({ err: error, jobId }, 'import failed'))
+      .finally(() => rm(dir, { recursive: true, force: true }))
+    return reply.redirect(`/imports/${jobId}`)
+  })
+
+  app.get('/imports/:id', { preHandler: requireAction('incident:import') }, async (request, reply) => {
+    const { id } = idParams.parse(request.params)
+    const { job, progress } = await services.imports.getJob(id)
+    return reply.render('intake/views/import-job.njk', { pageTitle: `Import of ${job.filename}`, job, progress })
+  })
+
+  api.get(
+    '/api/v1/imports/:id',
+    {
+      preHandler: requireAction('incident:import'),
+      schema: { summary: 'An import job: status, progress and row-by-row errors', tags: ['incidents'], params: idParams },
+    },
+    async (request) => services.imports.getJob(request.params.id),
+  )
+}

@@ -1,0 +1,207 @@
+import { randomBytes, randomUUID } from 'node:crypto'
+import Fastify, { type FastifyInstance } from 'fastify'
+import formbody from '@fastify/formbody'
+import cookie from '@fastify/cookie'
+import multipart from '@fastify/multipart'
+import fastifyStatic from '@fastify/static'
+import swagger from '@fastify/swagger'
+import { ZodError } from 'zod'
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod'
+import type { AppConfig } from '../config.ts'
+import type { Database } from '../db/database.ts'
+import type { Clock } from '../common/clock.ts'
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../common/errors.ts'
+import { AuthService } from '../auth/service.ts'
+import { authRoutes, SESSION_COOKIE } from '../auth/routes.ts'
+import { safeEqual } from '../auth/tokens.ts'
+import { can } from '../auth/permissions.ts'
+import { ROLE_LABELS } from '../auth/roles.ts'
+import type { RiskToolDefinition } from '../intake/risk-tools.ts'
+import { IntakeService } from '../intake/service.ts'
+import { ImportService } from '../intake/import-service.ts'
+import { intakeRoutes } from '../intake/routes.ts'
+import { TriageService } from '../triage/service.ts'
+import { triageRoutes } from '../triage/routes.ts'
+import { createViews, ASSET_ROOTS } from './views.ts'
+import { isApiRequest, requireAction, zodIssues } from './http.ts'
+import { homeRoutes } from './home-routes.ts'
+
+export interface AppDeps {
+  config: AppConfig
+  db: Database
+  clock: Clock
+  riskTools: Map<string, RiskToolDefinition>
+}
+
+export interface Services {
+  auth: AuthService
+  intake: IntakeService
+  imports: ImportService
+  triage: TriageService
+}
+
+export function createServices(deps: AppDeps): Services {
+  const intake = new IntakeService(deps.db, deps.clock, deps.riskTools)
+  return {
+    auth: new AuthService(deps.db, deps.clock),
+    intake,
+    imports: new ImportService(deps.db, deps.clock, intake),
+    triage: new TriageService(deps.db, deps.clock),
+  }
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.config.logLevel === 'silent' ? false : { level: deps.config.logLevel },
+    genReqId: () => randomUUID(),
+    bodyLimit: 2 * 1024 * 1024,
+    trustProxy: false,
+  })
+  app.setValidatorCompiler(validatorCompiler)
+  app.setSerializerCompiler(serializerCompiler)
+  const services = createServices(deps)
+  const views = createViews()
+
+  await app.register(formbody)
+  await app.register(cookie)
+  await app.register(multipart, { limits: { fileSize: deps.config.uploadLimitBytes, files: 1, fields: 10 } })
+  await app.register(fastifyStatic, { root: ASSET_ROOTS.govuk, prefix: '/assets/govuk/', decorateReply: false })
+  await app.register(fastifyStatic, { root: ASSET_ROOTS.moj, prefix: '/assets/moj/', decorateReply: false })
+  await app.register(fastifyStatic, {
+    root: new URL('./public', import.meta.url).pathname,
+    prefix: '/assets/app/',
+    decorateReply: false,
+  })
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Provide API',
+        version: '1.0.0',
+        description: 'Incidents, the triage queue and triage decisions for a police + health IDVA co-responder programme.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  })
+
+  app.decorateRequest('actor', null)
+  app.decorateRequest('csrfToken', null)
+  app.decorateRequest('sessionToken', null)
+  app.decorateRequest('cspNonce', '')
+  app.decorateReply('render', function (this, template: string, context: Record<string, unknown> = {}) {
+    const request = this.request
+    const actor = request.actor
+    const html = views.render(template, {
+      ...context,
+      actor,
+      roleLabels: ROLE_LABELS,
+      csrfToken: request.csrfToken,
+      cspNonce: request.cspNonce,
+      currentPath: request.url.split('?')[0],
+      can: (action: Parameters<typeof can>[1]) => (actor ? can(actor, action) : false),
+    })
+    return this.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html)
+  })
+
+  app.addHook('onRequest', async (request) => {
+    request.cspNonce = randomBytes(16).toString('base64')
+    const auth = request.headers.authorization
+    if (auth?.startsWith('Bearer ')) {
+      request.actor = await services.auth.resolveBearer(auth.slice(7).trim(), request.id)
+      return
+    }
+    const token = request.cookies[SESSION_COOKIE]
+    if (!token) return
+    const session = await services.auth.resolveSession(token, request.id)
+    if (session) {
+      request.actor = session.actor
+      request.csrfToken = session.csrfToken
+      request.sessionToken = token
+    }
+  })
+
+  // Cookie-authenticated writes must carry the session's CSRF token (bearer clients cannot be forged).
+  app.addHook('preHandler', async (request, reply) => {
+    if (['GET', 'HEAD', 'OPTIONS'].includes(request.method)) return
+    if (!request.sessionToken || !request.csrfToken) return
+    if (request.isMultipart()) return // checked by the upload handler, which reads the token field first
+    const body = request.body as Record<string, unknown> | undefined
+    const sent = (typeof body?._csrf === 'string' ? body._csrf : undefined) ?? request.headers['x-csrf-token']
+    if (typeof sent !== 'string' || !safeEqual(sent, request.csrfToken)) {
+      return reply.code(403).send({ error: 'csrf', message: 'The form has expired. Go back, reload and try again.' })
+    }
+  })
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header(
+      'content-security-policy',
+      `default-src 'self'; script-src 'self' 'nonce-${request.cspNonce}'; style-src 'self'; img-src 'self' data:; ` +
+        "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    )
+    reply.header('x-content-type-options', 'nosniff')
+    reply.header('referrer-policy', 'no-referrer')
+    reply.header('x-frame-options', 'DENY')
+    reply.header('cross-origin-opener-policy', 'same-origin')
+    if (deps.config.cookieSecure) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains')
+    if (isApiRequest(request)) reply.header('cache-control', 'no-store')
+  })
+
+  app.setErrorHandler((error, request, reply) => {
+    const api = isApiRequest(request) || !request.headers.accept?.includes('text/html')
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const issues = error.validation.map((v) => ({
+        path: v.instancePath.replace(/^\//, '').replace(/\//g, '.'),
+        message: v.message ?? 'Invalid value',
+      }))
+      return reply.code(400).send({ error: 'validation', message: 'The request has errors', issues })
+    }
+    if (error instanceof ZodError) {
+      return reply.code(400).send({ error: 'validation', message: 'The request has errors', issues: zodIssues(error) })
+    }
+    if (error instanceof ValidationError) {
+      return reply.code(400).send({ error: 'validation', message: error.message, issues: error.issues })
+    }
+    const known =
+      error instanceof NotFoundError
+        ? { status: 404, code: 'not_found' }
+        : error instanceof ForbiddenError
+          ? { status: 403, code: 'forbidden' }
+          : error instanceof ConflictError
+            ? { status: 409, code: 'conflict' }
+            : null
+    const statusCode = known?.status ?? (error as { statusCode?: number }).statusCode ?? 500
+    if (statusCode >= 500) request.log.error({ err: error }, 'request failed')
+    const message = statusCode >= 500 ? 'Something went wrong. The error has been logged.' : (error as Error).message
+    if (api) return reply.code(statusCode).send({ error: known?.code ?? 'error', message, requestId: request.id })
+    return reply.code(statusCode).render('server/views/error.njk', { statusCode, message, requestId: request.id })
+  })
+
+  app.setNotFoundHandler((request, reply) => {
+    if (isApiRequest(request)) return reply.code(404).send({ error: 'not_found', message: 'No such endpoint' })
+    return reply.code(404).render('server/views/error.njk', { statusCode: 404, message: 'Page not found' })
+  })
+
+  const ctx = { ...deps, services }
+  await app.register(async (scope) => {
+    homeRoutes(scope, ctx)
+    authRoutes(scope, ctx)
+    intakeRoutes(scope, ctx)
+    triageRoutes(scope, ctx)
+  })
+  app.get(
+    '/api/v1/openapi.json',
+    { schema: { hide: true }, preHandler: requireAction('reference:view') },
+    async () => app.swagger(),
+  )
+  app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }))
+  return app
+}
+
+export type RouteContext = AppDeps & { services: Services }

@@ -1,0 +1,35 @@
+import { z } from 'zod'
+import type { Queryable } from '../db/database.ts'
+import { DEFAULT_PRIORITY_WEIGHTS, type PriorityWeights } from '../triage/rules.ts'
+
+/** Settings a programme changes without a release, each with its schema and default. */
+export const SETTINGS = {
+  'triage.windowHours': { schema: z.number().int().min(1).max(168), default: 24 },
+  'triage.pageSize': { schema: z.number().int().min(5).max(200), default: 25 },
+  'triage.priorityWeights': {
+    schema: z.custom<PriorityWeights>((v) => typeof v === 'object' && v !== null),
+    default: DEFAULT_PRIORITY_WEIGHTS,
+  },
+} as const
+
+export type SettingKey = keyof typeof SETTINGS
+type SettingValue<K extends SettingKey> = (typeof SETTINGS)[K]['default']
+
+export async function readSetting<K extends SettingKey>(db: Queryable, key: K): Promise<SettingValue<K>> {
+  const row = await db.selectFrom('setting').select('value').where('key', '=', key).executeTakeFirst()
+  if (row === undefined) return SETTINGS[key].default
+  const parsed = SETTINGS[key].schema.safeParse(row.value)
+  if (!parsed.success) throw new Error(`Setting ${key} holds an invalid value: ${parsed.error.message}`)
+  return parsed.data as SettingValue<K>
+}
+
+export async function writeSetting<K extends SettingKey>(db: Queryable, key: K, value: unknown): Promise<void> {
+  const parsed = SETTINGS[key].schema.safeParse(value)
+  if (!parsed.success) throw new Error(`Invalid value for ${key}: ${parsed.error.issues[0]?.message ?? ''}`)
+  const json = JSON.stringify(parsed.data)
+  await db
+    .insertInto('setting')
+    .values({ key, value: json })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: json, updated_at: new Date() }))
+    .execute()
+}

@@ -1,0 +1,211 @@
+import { z } from 'zod'
+import type { Database } from '../db/database.ts'
+import type { Clock } from '../common/clock.ts'
+import type { Actor } from '../auth/actor.ts'
+import { recordAudit } from '../audit/audit.ts'
+import { NotFoundError, ValidationError } from '../common/errors.ts'
+import { localWindowStart } from '../common/uk-time.ts'
+import { RISK_LEVELS } from '../intake/incident-schema.ts'
+import { readSetting } from '../settings/settings.ts'
+import { repeated } from '../server/query.ts'
+import type { TriageStatus } from '../db/schema.ts'
+import { DECISIONS, DECISION_REASON_CODES, decisionIssues } from './decisions.ts'
+import {
+  assessEligibility,
+  compareForQueue,
+  custodyStatus,
+  priorityScore,
+  RISK_RANK,
+  type CustodyFacts,
+  type TriageFacts,
+} from './rules.ts'
+import * as repo from './repository.ts'
+
+export const TRIAGE_STATUSES = ['undecided', ...DECISIONS] as const satisfies readonly TriageStatus[]
+export const QUEUE_SORTS = ['priority', 'reported', 'risk'] as const
+
+/** The queue's query, shared by the page and the API so both filter the same way. */
+export const queueQuerySchema = z.strictObject({
+  area: repeated(z.string().trim().min(1).max(60)),
+  risk: repeated(z.enum(RISK_LEVELS)),
+  status: repeated(z.enum(TRIAGE_STATUSES)),
+  eligibility: z.enum(['all', 'eligible', 'not_eligible']).default('all'),
+  sort: z.enum(QUEUE_SORTS).default('priority'),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+})
+export type QueueQuery = z.infer<typeof queueQuerySchema>
+
+export const decisionInputSchema = z.strictObject({
+  decision: z.enum(DECISIONS, { error: 'Choose a decision' }),
+  reasonCode: z.enum(DECISION_REASON_CODES as [string, ...string[]], { error: 'Choose a reason' }),
+  reasonText: z.string().trim().max(2000).optional(),
+})
+export type DecisionInput = z.infer<typeof decisionInputSchema>
+
+function factsOf(row: Awaited<ReturnType<typeof repo.queueCandidates>>[number]): TriageFacts {
+  const custody: CustodyFacts | null = row.arrested_at
+    ? { arrestedAt: row.arrested_at, expectedReleaseAt: row.expected_release_at, releasedAt: row.released_at }
+    : null
+  return {
+    riskLevel: row.risk_level,
+    additionalVulnerabilities: row.additional_vulnerabilities,
+    healthNeeds: row.health_needs,
+    childrenPresent: row.children_present,
+    priorIncidentsSamePeople12m: row.prior_same_people_12m,
+    priorIncidentsSameAddress12m: row.prior_same_address_12m,
+    reportedAt: row.reported_at,
+    custody,
+  }
+}
+
+export class TriageService {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+  ) {}
+
+  async window(): Promise<{ start: Date; end: Date; hours: number }> {
+    const now = this.clock.now()
+    const hours = await readSetting(this.db, 'triage.windowHours')
+    return { start: localWindowStart(now, hours), end: now, hours }
+  }
+
+  /**
+   * Every incident reported in the window, scored and explained by the triage rules, filtered,
+   * sorted and paginated. Rules run here, not in SQL, so there is one definition of each.
+   */
+  async queue(actor: Actor, query: QueueQuery) {
+    const now = this.clock.now()
+    const window = await this.window()
+    const [pageSize, weights] = await Promise.all([
+      readSetting(this.db, 'triage.pageSize'),
+      readSetting(this.db, 'triage.priorityWeights'),
+    ])
+    const candidates = await repo.queueCandidates(this.db, {
+      start: window.start,
+      end: window.end,
+      areas: query.area,
+      risks: query.risk,
+      statuses: query.status,
+    })
+    const scored = candidates
+      .map((row) => {
+        const facts = factsOf(row)
+        return {
+          id: row.id,
+          reportedAt: row.reported_at,
+          riskLevel: row.risk_level,
+          status: row.triage_status,
+          eligibility: assessEligibility(facts),
+          priority: priorityScore(facts, now, weights),
+          custody: custodyStatus(facts.custody, now),
+        }
+      })
+      .filter((r) => query.eligibility === 'all' || r.eligibility.eligible === (query.eligibility === 'eligible'))
+    const rows = scored.map((r) => ({ ...r, total: r.priority.total }))
+    rows.sort(
+      query.sort === 'reported'
+        ? (a, b) => b.reportedAt.getTime() - a.reportedAt.getTime()
+        : query.sort === 'risk'
+          ? (a, b) => RISK_RANK[b.riskLevel] - RISK_RANK[a.riskLevel] || compareForQueue(a, b)
+          : compareForQueue,
+    )
+    const total = rows.length
+    const pageCount = Math.max(1, Math.ceil(total / pageSize))
+    const page = Math.min(query.page, pageCount)
+    const pageRows = rows.slice((page - 1) * pageSize, page * pageSize)
+    const details = new Map((await repo.queueDisplayRows(this.db, pageRows.map((r) => r.id))).map((d) => [d.id, d]))
+    const items = pageRows.map((r) => {
+      const d = details.get(r.id)!
+      return {
+        ...r,
+        forceReference: d.force_reference,
+        area: d.area,
+        postcode: d.postcode,
+        riskTool: d.risk_tool,
+        victimName: d.victim_first_name ? `${d.victim_first_name} ${d.victim_last_name}` : null,
+      }
+    })
+    // Listing victims' names is a consultation of their records: one audit row per page view.
+    await recordAudit(this.db, actor, now, {
+      action: 'consult',
+      recordType: 'triage_queue',
+      fields: ['force_reference', 'victim_name', 'area', 'postcode', 'risk_level'],
+      details: { incidentIds: items.map((i) => i.id), query },
+    })
+    return {
+      window,
+      now,
+      items,
+      total,
+      page,
+      pageSize,
+      pageCount,
+      eligibleCount: scored.filter((r) => r.eligibility.eligible).length,
+    }
+  }
+
+  /** The triage view of one incident: rules' explanations, custody and decision history. */
+  async assessment(incidentId: string) {
+    const now = this.clock.now()
+    const [row] = await repo.queueCandidates(this.db, { start: new Date(0), end: new Date(8.64e15), ids: [incidentId] })
+    if (!row) throw new NotFoundError('No incident with that id')
+    const facts = factsOf(row)
+    const weights = await readSetting(this.db, 'triage.priorityWeights')
+    return {
+      status: row.triage_status,
+      eligibility: assessEligibility(facts),
+      priority: priorityScore(facts, now, weights),
+      custody: custodyStatus(facts.custody, now),
+      history: await repo.decisionHistory(this.db, incidentId),
+    }
+  }
+
+  /** Records a decision; earlier decisions stay in the history. */
+  async decide(actor: Actor, incidentId: string, candidate: unknown): Promise<{ id: string }> {
+    const parsed = decisionInputSchema.safeParse(candidate)
+    if (!parsed.success) {
+      throw new ValidationError(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })))
+    }
+    const input = parsed.data
+    const assessment = await this.assessment(incidentId)
+    const issues = decisionIssues(input, assessment.eligibility.eligible)
+    if (issues.length > 0) throw new ValidationError(issues)
+    const now = this.clock.now()
+    return this.db.transaction().execute(async (trx) => {
+      const id = await repo.insertDecision(trx, {
+        incidentId,
+        decision: input.decision,
+        reasonCode: input.reasonCode,
+        reasonText: input.reasonText || null,
+        decidedBy: actor.userId,
+        at: now,
+      })
+      await repo.setTriageStatus(trx, incidentId, input.decision)
+      await recordAudit(trx, actor, now, {
+        action: 'alter',
+        recordType: 'incident',
+        recordId: incidentId,
+        fields: ['triage_decision'],
+        details: { decisionId: id, decision: input.decision, reasonCode: input.reasonCode, previous: assessment.status },
+      })
+      return { id }
+    })
+  }
+
+  async custodyBoard() {
+    const now = this.clock.now()
+    const window = await this.window()
+    const rows = await repo.openCustody(this.db, window.start, window.end)
+    return {
+      window,
+      rows: rows.map((r) => ({
+        ...r,
+        custody: custodyStatus(
+          { arrestedAt: r.arrested_at, expectedReleaseAt: r.expected_release_at, releasedAt: r.released_at },
+          now,
+        ),
+      })),
+    }
+  }
+}
