@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/database.ts'
-import type { Actor } from '../auth/actor.ts'
+import { authorId, type Actor } from '../auth/actor.ts'
 
 /**
  * Kinds of operation the audit trail records (Data Protection Act 2018 s.62 logs collection,
@@ -40,7 +40,7 @@ export async function recordAudits(db: Queryable, actor: Actor | null, at: Date,
     .values(entries.map((entry) => ({
       at,
       request_id: actor?.requestId ?? null,
-      user_id: actor && actor.via !== 'system' ? actor.userId : null,
+      user_id: actor ? authorId(actor) : null,
       username: actor?.username ?? null,
       agency_id: actor && actor.via !== 'system' ? actor.agencyId : null,
       roles: actor?.roles ?? [],

@@ -25,3 +25,8 @@ export function systemActor(purpose: string): Actor {
     requestId: null,
   }
 }
+
+/** The user to store as author of a change; null for the system, which is no row in app_user. */
+export function authorId(actor: Actor): string | null {
+  return actor.via === 'system' ? null : actor.userId
+}

@@ -27,13 +27,26 @@ export interface DemoArea {
   districts: readonly PostcodeDistrict[]
 }
 
-const district = (outward: string, town: string, south: number, west: number, north: number, east: number) => ({
+const district = (
+  outward: string,
+  town: string,
+  south: number,
+  west: number,
+  north: number,
+  east: number,
+) => ({
   outward,
   town,
   bounds: { south, west, north, east },
 })
 
-function area(name: string, latitude: number, longitude: number, weight: number, districts: PostcodeDistrict[]): DemoArea {
+function area(
+  name: string,
+  latitude: number,
+  longitude: number,
+  weight: number,
+  districts: PostcodeDistrict[],
+): DemoArea {
   const bounds = {
     south: Math.min(...districts.map((d) => d.bounds.south)),
     west: Math.min(...districts.map((d) => d.bounds.west)),

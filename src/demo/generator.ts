@@ -78,8 +78,8 @@ const DEMO_QUEUE_MAX_SHARE = 0.25
 
 // Local hour of day (0-23) and day of week (Sunday first): evenings, nights and weekends are busiest.
 const HOUR_WEIGHTS = [
-  1.6, 1.3, 1, 0.7, 0.5, 0.35, 0.35, 0.45, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1, 1.1, 1.2, 1.35, 1.55, 1.75, 1.9, 2,
-  1.95, 1.8,
+  1.6, 1.3, 1, 0.7, 0.5, 0.35, 0.35, 0.45, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1, 1.1, 1.2, 1.35, 1.55, 1.75, 1.9,
+  2, 1.95, 1.8,
 ]
 const WEEKDAY_WEIGHTS = [1.3, 0.9, 0.85, 0.85, 0.9, 1.15, 1.35]
 
@@ -106,10 +106,18 @@ function draw<T>(rng: Random, { items, weights, total }: Table<T>): T {
 
 // Levels are indexes into RISK_LEVELS (standard, medium, high). Repeat victims and escalating couples
 // carry more risk, which lifts the overall mix to roughly 50/35/15.
-const NEW_RISK = table([[0, 0.58], [1, 0.33], [2, 0.09]])
-const REPEAT_RISK = table([[0, 0.35], [1, 0.4], [2, 0.25]])
+const NEW_RISK = table([
+  [0, 0.59],
+  [1, 0.33],
+  [2, 0.08],
+])
+const REPEAT_RISK = table([
+  [0, 0.35],
+  [1, 0.4],
+  [2, 0.25],
+])
 const ARREST_CHANCE = [0.33, 0.45, 0.7]
-const REPEAT_VICTIM_SHARE = 0.3
+const REPEAT_VICTIM_SHARE = 0.33 // some draws find no earlier couple ready, so about 30% end up repeats
 // Only some new couples can recur, so those that do come back several times (about 3 incidents each).
 const RECURRING_SHARE = 0.2
 const ESCALATING_SHARE = 0.5
@@ -117,14 +125,34 @@ const JUDGEMENT_RAISE_SHARE = 0.125 // of medium and high on a scored tool: abou
 const POOL_CAP = 3000
 
 const VICTIM_AGES = table([
-  [[18, 24], 0.2], [[25, 34], 0.32], [[35, 44], 0.24], [[45, 54], 0.14], [[55, 64], 0.06], [[65, 84], 0.04],
+  [[18, 24], 0.2],
+  [[25, 34], 0.32],
+  [[35, 44], 0.24],
+  [[45, 54], 0.14],
+  [[55, 64], 0.06],
+  [[65, 84], 0.04],
 ] as const)
 // An adult son or daughter as the abuser needs a victim old enough to be their parent.
-const KINDS = table([['partner', 0.72], ['ex-partner', 0.2]] as const)
-const KINDS_38_PLUS = table([['partner', 0.72], ['ex-partner', 0.2], ['family', 0.08]] as const)
-const CHILD_COUNTS = table([[1, 0.5], [2, 0.35], [3, 0.15]])
+const KINDS = table([
+  ['partner', 0.72],
+  ['ex-partner', 0.2],
+] as const)
+const KINDS_38_PLUS = table([
+  ['partner', 0.72],
+  ['ex-partner', 0.2],
+  ['family', 0.08],
+] as const)
+const CHILD_COUNTS = table([
+  [1, 0.5],
+  [2, 0.35],
+  [3, 0.15],
+])
 // Most reports come within the hour; some the next morning.
-const REPORT_DELAY_HOURS = table([[1, 0.6], [4, 0.25], [12, 0.15]])
+const REPORT_DELAY_HOURS = table([
+  [1, 0.6],
+  [4, 0.25],
+  [12, 0.15],
+])
 
 const VULNERABILITY_NOTES = [
   'Victim has a learning disability',
@@ -155,9 +183,24 @@ const JUDGEMENT_REASONS = [
   'Children at the address are subject to a child protection plan.',
 ]
 const ACTS: readonly (readonly string[])[] = [
-  ['a heated argument and verbal abuse', 'repeated abusive calls and messages', 'damage to property in the home'],
-  ['being pushed and slapped', 'threats of violence', 'controlling behaviour and being kept from friends', 'being followed and watched'],
-  ['being strangled', 'an assault causing injury', 'threats to kill', 'being threatened with a knife', 'being prevented from leaving the house'],
+  [
+    'a heated argument and verbal abuse',
+    'repeated abusive calls and messages',
+    'damage to property in the home',
+  ],
+  [
+    'being pushed and slapped',
+    'threats of violence',
+    'controlling behaviour and being kept from friends',
+    'being followed and watched',
+  ],
+  [
+    'being strangled',
+    'an assault causing injury',
+    'threats to kill',
+    'being threatened with a knife',
+    'being prevented from leaving the house',
+  ],
 ]
 const POSTCODE_INWARD_LETTERS = [...'ABDEFGHJLNPQRSTUWXYZ']
 
@@ -226,7 +269,7 @@ interface ToolPlan {
   bands: [number, number][] | null
 }
 
-// Every configured tool can appear; DASH, where configured, is the one most forces use.
+// Every configured tool appears; DASH, where configured, four times as often as each other tool.
 function planTools(riskTools: Map<string, RiskToolDefinition>): Table<ToolPlan> {
   const plans = [...riskTools.values()].map((tool): [ToolPlan, number] => {
     const questionIds = tool.questions.map((q) => q.id)
@@ -234,7 +277,11 @@ function planTools(riskTools: Map<string, RiskToolDefinition>): Table<ToolPlan> 
     if (tool.scoring.method === 'count_yes') {
       const { standard, medium, high } = tool.scoring.thresholds
       // Below the standard band still scores standard, so use that when the band itself is empty.
-      bands = [[standard < medium ? standard : 0, medium - 1], [medium, high - 1], [high, questionIds.length]]
+      bands = [
+        [standard < medium ? standard : 0, medium - 1],
+        [medium, high - 1],
+        [high, questionIds.length],
+      ]
       if (bands.some(([min, max]) => min > max)) {
         throw new RangeError(`${tool.code}: thresholds leave a risk level that no answers can reach`)
       }
@@ -310,7 +357,8 @@ function newIdentity(rng: Random, female: boolean, birthMs: number, lastName?: s
 }
 
 // Born `age` whole years before `atMs`, with two days' margin so the age holds either side of midnight.
-const birthBefore = (rng: Random, atMs: number, age: number) => atMs - (age + rng.next()) * YEAR_MS - 2 * DAY_MS
+const birthBefore = (rng: Random, atMs: number, age: number) =>
+  atMs - (age + rng.next()) * YEAR_MS - 2 * DAY_MS
 
 function newCouple(rng: Random, state: AreaState, occurredMs: number, level: number): Couple {
   const [minAge, maxAge] = draw(rng, VICTIM_AGES)
@@ -326,7 +374,9 @@ function newCouple(rng: Random, state: AreaState, occurredMs: number, level: num
   if (!suspect) {
     const suspectFemale = kind === 'family' ? rng.chance(0.2) : rng.chance(0.05) ? female : !female
     const suspectAge =
-      kind === 'family' ? rng.int(18, Math.min(40, age - 18)) : Math.max(18, age + rng.int(-4, female ? 8 : 3))
+      kind === 'family'
+        ? rng.int(18, Math.min(40, age - 18))
+        : Math.max(18, age + rng.int(-4, female ? 8 : 3))
     const surname = kind === 'family' || rng.chance(0.35) ? victim.details.lastName : undefined
     suspect = newIdentity(rng, suspectFemale, birthBefore(rng, occurredMs, suspectAge), surname)
   }
@@ -380,7 +430,8 @@ function assessRisk(rng: Random, tools: Table<ToolPlan>, level: number): Inciden
   if (!tool.bands) {
     // Judged by the officer: more "yes" the higher the level they chose.
     const yes = [0.15, 0.35, 0.6][level] ?? 0
-    for (const id of tool.questionIds) answers[id] = rng.chance(0.04) ? 'not_known' : rng.chance(yes) ? 'yes' : 'no'
+    for (const id of tool.questionIds)
+      answers[id] = rng.chance(0.04) ? 'not_known' : rng.chance(yes) ? 'yes' : 'no'
     return { tool: tool.code, answers, level: RISK_LEVELS[level] as RiskLevel }
   }
 
@@ -419,7 +470,8 @@ function createTimeline(rng: Random, now: Date, spanDays: number, count: number)
   for (let k = 0; k < hours; k++) {
     const mid = start + (k + 0.5) * HOUR_MS
     const { year, month, day, hour, minute } = localParts(new Date(mid))
-    offsets[k] = Math.round((Date.UTC(year, month - 1, day, hour, minute) - mid) / (15 * MINUTE_MS)) * 15 * MINUTE_MS
+    offsets[k] =
+      Math.round((Date.UTC(year, month - 1, day, hour, minute) - mid) / (15 * MINUTE_MS)) * 15 * MINUTE_MS
     const weekday = new Date(Date.UTC(year, month - 1, day)).getUTCDay()
     weights[k] = (HOUR_WEIGHTS[hour] as number) * (WEEKDAY_WEIGHTS[weekday] as number)
   }
@@ -474,7 +526,8 @@ const relationNoun = (kind: Kind, suspect: Identity) =>
 /** `count` incidents, oldest first, reported over `spanDays` before `now`. */
 export function* generateIncidents(opts: GenerateOptions): Generator<IncidentInput> {
   const { count, seed, now, riskTools, spanDays = 365 } = opts
-  if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`count must be a whole number, not ${count}`)
+  if (!Number.isSafeInteger(count) || count < 0)
+    throw new RangeError(`count must be a whole number, not ${count}`)
   if (!(spanDays > 0)) throw new RangeError(`spanDays must be more than 0, not ${spanDays}`)
   const rng = createRandom(seed)
   const tools = planTools(riskTools)
@@ -507,7 +560,9 @@ export function* generateIncidents(opts: GenerateOptions): Generator<IncidentInp
     let level: number
     if (couple) {
       occurredMs = Math.max(occurredMs, couple.lastReportedMs)
-      level = couple.escalating ? Math.min(2, couple.level + (rng.chance(0.4) ? 1 : 0)) : draw(rng, REPEAT_RISK)
+      level = couple.escalating
+        ? Math.min(2, couple.level + (rng.chance(0.4) ? 1 : 0))
+        : draw(rng, REPEAT_RISK)
       couple.level = level
       if (rng.chance(0.1)) {
         // Moved house; a partner living there moves too.
@@ -525,7 +580,8 @@ export function* generateIncidents(opts: GenerateOptions): Generator<IncidentInp
 
     const { victim, suspect, home, suspectHome } = couple
     let location = home
-    if (rng.chance(0.15)) location = suspectHome !== home && rng.chance(0.5) ? suspectHome : newPlace(rng, state.area)
+    if (rng.chance(0.15))
+      location = suspectHome !== home && rng.chance(0.5) ? suspectHome : newPlace(rng, state.area)
 
     // A day's margin covers the UK date running ahead of UTC, erring towards leaving a child out.
     const children = couple.children.filter((c) => occurredMs + DAY_MS < c.adultFromMs)
@@ -539,7 +595,8 @@ export function* generateIncidents(opts: GenerateOptions): Generator<IncidentInp
       const sinceReport = nowMs - reportedMs
       arrested = rng.chance(ARREST_CHANCE[level] as number) && sinceReport >= 10 * MINUTE_MS
       if (arrested) {
-        const arrestedMs = reportedMs + 10 * MINUTE_MS + rng.next() * (Math.min(3 * HOUR_MS, sinceReport) - 10 * MINUTE_MS)
+        const arrestedMs =
+          reportedMs + 10 * MINUTE_MS + rng.next() * (Math.min(3 * HOUR_MS, sinceReport) - 10 * MINUTE_MS)
         const expectedMs = arrestedMs + rng.int(12, 36) * HOUR_MS
         // Released before the custody clock runs out; a release still to come is not recorded.
         const releasedMs = arrestedMs + (0.3 + 0.7 * rng.next()) * (expectedMs - arrestedMs)
@@ -558,7 +615,12 @@ export function* generateIncidents(opts: GenerateOptions): Generator<IncidentInp
       people.push(person('other', witness.details))
     }
 
-    const place = location === home ? 'at home' : location === suspectHome ? "at the suspect's address" : 'at another address'
+    const place =
+      location === home
+        ? 'at home'
+        : location === suspectHome
+          ? "at the suspect's address"
+          : 'at another address'
     const by = suspectNamed
       ? `${victim.female ? 'her' : 'his'} ${relationNoun(couple.kind, suspect)}`
       : 'someone the victim will not name'

@@ -47,5 +47,6 @@ export const STREET_STEMS = [
 ] as const
 
 export const STREET_SUFFIXES = [
-  'Road', 'Street', 'Avenue', 'Close', 'Drive', 'Terrace', 'Grove', 'Lane', 'Crescent', 'Way', 'Court', 'Gardens',
+  'Road', 'Street', 'Avenue', 'Close', 'Drive', 'Terrace', 'Grove', 'Lane', 'Crescent', 'Way', 'Court',
+  'Gardens',
 ] as const

@@ -1,6 +1,6 @@
 import type { Database } from '../db/database.ts'
 import type { Clock } from '../common/clock.ts'
-import type { Actor } from '../auth/actor.ts'
+import { authorId, type Actor } from '../auth/actor.ts'
 import { recordAudit } from '../audit/audit.ts'
 import { NotFoundError } from '../common/errors.ts'
 import type { ImportIssue } from '../db/schema.ts'
@@ -58,7 +58,7 @@ export class ImportService {
       filename,
       mode,
       status: 'validating',
-      created_by: actor.via === 'system' ? null : actor.userId,
+      created_by: authorId(actor),
       started_at: this.clock.now(),
     })
     this.running.set(id, { phase: 'validating', fraction: 0, processedRows: 0, totalRows: 0 })
@@ -182,7 +182,7 @@ export class ImportService {
         const r = await this.intake.writeBatch(trx, actor, batch, {
           source: 'csv',
           importId: jobId,
-          createdBy: actor.via === 'system' ? null : actor.userId,
+          createdBy: authorId(actor),
         })
         imported += r.inserted.length
         batch = []

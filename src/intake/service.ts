@@ -1,6 +1,6 @@
 import type { Database, Queryable } from '../db/database.ts'
 import type { Clock } from '../common/clock.ts'
-import type { Actor } from '../auth/actor.ts'
+import { authorId, type Actor } from '../auth/actor.ts'
 import { canSeeHealthData } from '../auth/permissions.ts'
 import { recordAudit, recordAudits } from '../audit/audit.ts'
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors.ts'
@@ -36,7 +36,7 @@ export class IntakeService {
       const { inserted, duplicates } = await this.writeBatch(trx, actor, [result.input], {
         source,
         importId: null,
-        createdBy: actor.userId,
+        createdBy: authorId(actor),
       })
       if (duplicates.length > 0) {
         throw new ConflictError(`An incident with force reference ${result.input.forceReference} already exists`)
