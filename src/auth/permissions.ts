@@ -12,7 +12,6 @@ export const PERMISSIONS = {
   'triage:view': ['detective_sergeant', 'op_provide_officer', 'health_idva', 'safeguarding_officer'],
   'triage:decide': ['detective_sergeant'],
   'custody:view': ['detective_sergeant', 'op_provide_officer', 'health_idva', 'safeguarding_officer'],
-  'token:manage': ['administrator'],
   'reference:view': [
     'response_officer',
     'detective_sergeant',

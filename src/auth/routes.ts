@@ -13,7 +13,7 @@ const signInForm = z.object({
 
 /** Only same-site paths are followed after sign-in, so the form cannot be used to redirect elsewhere. */
 function safeReturnTo(value: string | undefined): string {
-  return value && /^\/(?!\/)[\w\-/?=&%.]*$/.test(value) ? value : '/'
+  return value && /^\/(?!\/)[\w\-/?=&%.+]*$/.test(value) ? value : '/'
 }
 
 export function authRoutes(app: FastifyInstance, { services, config }: RouteContext): void {

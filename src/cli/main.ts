@@ -11,6 +11,7 @@ import { newSecret } from '../auth/tokens.ts'
 import { seedDemoUsers, writeDemoIncidents, DEMO_USERS, DEMO_PASSWORD } from '../demo/seed.ts'
 import { generateIncidents } from '../demo/generator.ts'
 import { INCIDENT_CSV_COLUMNS, incidentToCsvRecord } from '../intake/csv-format.ts'
+import type { IncidentInput } from '../intake/incident-schema.ts'
 import { systemClock } from '../common/clock.ts'
 import { progressReporter } from './progress.ts'
 
@@ -32,6 +33,18 @@ async function withRuntime<T>(fn: (rt: Runtime) => Promise<T>): Promise<T> {
     return await fn(rt)
   } finally {
     await rt.close()
+  }
+}
+
+/** Records-system extracts list children and others by name and date of birth only. */
+function forExtract(incident: IncidentInput): IncidentInput {
+  return {
+    ...incident,
+    people: incident.people.map((p) =>
+      p.role === 'child' || p.role === 'other'
+        ? { role: p.role, firstName: p.firstName, lastName: p.lastName, dateOfBirth: p.dateOfBirth }
+        : p,
+    ),
   }
 }
 
@@ -89,11 +102,9 @@ importCmd
       const actor = systemActor('cli-import')
       const mode = opts.validOnly ? 'valid_only' : 'all_or_nothing'
       const jobId = await rt.services.imports.createJob(actor, basename(file), mode)
-      const validating = progressReporter('Checking rows')
-      const importing = progressReporter('Importing')
+      const importing = progressReporter('Checking and importing')
       const outcome = await rt.services.imports.run(actor, jobId, file, mode, (p) => {
-        if (p.phase === 'validating') validating(Math.round(p.fraction * 100), 100, '%')
-        if (p.phase === 'importing') importing(p.processedRows, p.totalRows)
+        if (p.phase === 'importing') importing(Math.round(p.fraction * 100), 100, '% of the file')
       })
       console.log(
         `${outcome.status}: ${outcome.totalRows} rows, ${outcome.importedRows} imported, ` +
@@ -123,7 +134,7 @@ program
       })
       let n = 0
       for (const incident of generateIncidents({ count: opts.incidents, seed: opts.seed, now: systemClock.now(), riskTools })) {
-        if (!out.write(incidentToCsvRecord(incident))) await new Promise((r) => out.once('drain', r))
+        if (!out.write(incidentToCsvRecord(forExtract(incident)))) await new Promise((r) => out.once('drain', r))
         if (++n % 1000 === 0) report(n, opts.incidents, 'incidents')
       }
       out.end()

@@ -1,10 +1,12 @@
 import { Migrator, type Migration, type MigrationProvider } from 'kysely'
 import type { Database } from './database.ts'
 import * as m0001 from './migrations/0001_foundation.ts'
+import * as m0002 from './migrations/0002_decision_order.ts'
 
 // Listed explicitly so migrations run the same from source, tests and a bundled build.
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
+  '0002_decision_order': m0002,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

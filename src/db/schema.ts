@@ -77,7 +77,7 @@ export interface ImportJobTable {
   kind: string
   filename: string
   mode: 'all_or_nothing' | 'valid_only'
-  status: 'validating' | 'importing' | 'completed' | 'rejected' | 'failed'
+  status: 'importing' | 'completed' | 'rejected' | 'failed'
   total_rows: Generated<number>
   processed_rows: Generated<number>
   imported_rows: Generated<number>
@@ -156,6 +156,7 @@ export interface TriageDecisionTable {
   reason_text: string | null
   decided_by: string
   decided_at: Timestamp
+  seq: Generated<number>
 }
 
 export interface AuditEventTable {

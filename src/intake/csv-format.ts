@@ -262,7 +262,8 @@ export function csvRecordToIncidentCandidate(record: Record<string, string>): {
   issues: FieldIssue[]
 } {
   const issues: FieldIssue[] = []
-  const incident: Record<string, unknown> = {}
+  // Present even when all their cells are blank, so the schema names each missing column, not 'location'.
+  const incident: Record<string, unknown> = { location: {}, risk: {} }
   const named: Record<CsvPerson, Record<string, unknown>> = {
     victim: { role: 'victim' },
     suspect: { role: 'suspect' },

@@ -5,11 +5,18 @@ import { parse } from 'csv-parse'
 import type { FieldIssue } from '../common/errors.ts'
 import { validateHeader } from './csv-format.ts'
 
+// The parts of csv-parse's per-record info this reader uses; counts include the header.
+interface CsvInfo {
+  lines: number
+  records: number
+  empty_lines: number
+}
+
 /** A problem with the file as a whole: nothing in it can be trusted row by row. */
 export class CsvFileError extends Error {}
 
 export interface CsvRow {
-  /** The line-based row number a spreadsheet shows: the header is row 1. */
+  /** The row number a spreadsheet shows: the header is row 1, blank lines count, a multi-line cell is one row. */
   row: number
   record: Record<string, string>
   issues: FieldIssue[]
@@ -39,8 +46,10 @@ export async function* readCsvRows(
     () => undefined,
   )
   let header: string[] | null = null
+  let lastLine = 0
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: CsvInfo }>) {
+      lastLine = info.lines
       if (!header) {
         header = record.map((h) => h.trim().toLowerCase())
         const problems = validateHeader(header)
@@ -57,11 +66,19 @@ export async function* readCsvRows(
       header.forEach((name, i) => {
         fields[name] = record[i] ?? ''
       })
-      yield { row: info.lines, record: fields, issues }
+      // Not info.lines: that is the line a record ends on, which a quoted cell over several lines pushes on.
+      yield { row: info.records + info.empty_lines, record: fields, issues }
     }
   } catch (error) {
     if (error instanceof CsvFileError) throw error
     const e = error as { code?: string; lines?: number; message: string }
+    // An unclosed quote runs to the end of the file, so csv-parse's line is the last one: say where it opened.
+    if (e.code === 'CSV_QUOTE_NOT_CLOSED') {
+      const where = lastLine === 0 ? 'in the header row' : `that starts after line ${lastLine}`
+      throw new CsvFileError(
+        `The file is not valid CSV: a quoted cell ${where} is never closed. Check that row for a stray " character.`,
+      )
+    }
     if (e.code?.startsWith('CSV_')) throw new CsvFileError(`The file is not valid CSV near line ${e.lines ?? '?'}: ${e.message}`)
     throw error
   } finally {

@@ -39,9 +39,31 @@ export function formToRecord(body: FormBody): Record<string, string> {
   return record
 }
 
+const DATE_PARTS = ['day', 'month', 'year'] as const
+const isDateField = (name: string): boolean => (FORM_DATES as readonly string[]).includes(name)
+const isInstantField = (name: string): boolean => (FORM_INSTANTS as readonly string[]).includes(name)
+
+// The CSV parser's messages ask for CSV formats (and would show formToRecord's placeholders): say which box to fix.
+function dateFieldMessage(body: FormBody, name: string): string | undefined {
+  if (!isDateField(name) && !isInstantField(name)) return undefined
+  const parts = DATE_PARTS.map((p) => (body[`${name}-${p}`] ?? '').trim())
+  const missing = DATE_PARTS.filter((_, i) => !parts[i])
+  const time = (body[`${name}-time`] ?? '').trim()
+  if (missing.length === DATE_PARTS.length) return 'Enter the date, like 23 11 2026'
+  if (missing.length > 0) return `The date must include a ${missing.join(' and ')}`
+  if (!/^\d{1,2}$/.test(parts[0]!) || !/^\d{1,2}$/.test(parts[1]!) || !/^\d{4}$/.test(parts[2]!)) {
+    return 'Enter the date as numbers, like 23 11 2026'
+  }
+  if (!isInstantField(name)) return undefined
+  if (!time) return 'Enter the time, like 21:30'
+  if (!/^\d{1,2}:\d{2}$/.test(time)) return 'Enter the time in 24-hour format, like 21:30'
+  return undefined
+}
+
 /** Converts a form post to an incident candidate; issues are keyed by form field name. */
 export function formToCandidate(body: FormBody): { candidate: unknown; issues: FieldIssue[] } {
-  return csvRecordToIncidentCandidate(formToRecord(body))
+  const { candidate, issues } = csvRecordToIncidentCandidate(formToRecord(body))
+  return { candidate, issues: issues.map((i) => ({ ...i, message: dateFieldMessage(body, i.path) ?? i.message })) }
 }
 
 export function issuesToFields(issues: FieldIssue[], candidate: unknown): FieldIssue[] {

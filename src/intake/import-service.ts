@@ -14,7 +14,7 @@ import * as jobs from './import-repository.ts'
 export type ImportMode = 'all_or_nothing' | 'valid_only'
 
 export interface ImportProgress {
-  phase: 'validating' | 'importing' | 'done'
+  phase: 'importing' | 'done'
   /** 0..1 for the current phase */
   fraction: number
   processedRows: number
@@ -33,14 +33,12 @@ export interface ImportOutcome {
 }
 
 const BATCH_SIZE = 500
-const LOOKUP_BATCH = 1000
 /** The stored report keeps the first errors; the count covers them all. */
 export const MAX_REPORTED_ERRORS = 1000
 
 /**
- * Imports a records-system CSV extract in two streamed passes: validate every row (nothing is
- * written), then, unless rows failed and the user asked for all-or-nothing, write the valid rows
- * in one transaction. Re-importing a file skips references already stored.
+ * Imports a records-system CSV extract in one streamed pass and one transaction: all or nothing,
+ * or the valid rows only when the user asks. Re-importing a file skips references already stored.
  */
 export class ImportService {
   /** Progress of running jobs, kept in memory: the import transaction holds the only PGlite connection. */
@@ -57,11 +55,11 @@ export class ImportService {
       kind: 'incidents_csv',
       filename,
       mode,
-      status: 'validating',
+      status: 'importing',
       created_by: authorId(actor),
       started_at: this.clock.now(),
     })
-    this.running.set(id, { phase: 'validating', fraction: 0, processedRows: 0, totalRows: 0 })
+    this.running.set(id, { phase: 'importing', fraction: 0, processedRows: 0, totalRows: 0 })
     return id
   }
 
@@ -118,106 +116,88 @@ export class ImportService {
     const errors: ImportIssue[] = []
     let errorRows = 0
     let totalRows = 0
+    let duplicateRows = 0
+    const insertedIds: string[] = []
     const seen = new Set<string>()
-    const existing = new Set<string>()
-    let pendingLookup: string[] = []
-    const lookUp = async () => {
-      for (const ref of await repo.findExistingReferences(this.db, pendingLookup)) existing.add(ref)
-      pendingLookup = []
-    }
+    const writeCtx = { source: 'csv' as const, importId: jobId, createdBy: authorId(actor) }
 
-    // Pass 1: validate every row, nothing written.
-    for await (const { row, record, issues } of readCsvRows(filePath, (read, size) =>
-      report({ phase: 'validating', fraction: read / size, processedRows: totalRows, totalRows: 0 }),
-    )) {
-      totalRows++
-      const rowIssues = [...issues.map((i) => ({ row, column: i.path, message: i.message }))]
-      const { candidate, issues: cellIssues } = csvRecordToIncidentCandidate(record)
-      rowIssues.push(...cellIssues.map((i) => ({ row, column: i.path, message: i.message })))
-      if (cellIssues.length === 0) {
-        const result = this.intake.validate(candidate, ctx)
-        if (!result.ok) {
-          rowIssues.push(...result.issues.map((i) => ({ row, column: mapSchemaPathToColumn(i.path, candidate), message: i.message })))
-        } else if (seen.has(result.input.forceReference)) {
-          rowIssues.push({
-            row,
-            column: 'force_reference',
-            message: `Force reference ${result.input.forceReference} appears more than once in this file`,
-          })
-        } else {
-          seen.add(result.input.forceReference)
-          pendingLookup.push(result.input.forceReference)
-          if (pendingLookup.length >= LOOKUP_BATCH) await lookUp()
+    // One streamed pass inside one transaction: rows are checked and written as they come, and
+    // the transaction is rolled back at the end if the user wanted all or nothing and a row failed.
+    const rejected = new Error('rejected')
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        let batch: IncidentInput[] = []
+        const flush = async () => {
+          const r = await this.intake.storeBatch(trx, actor, batch, writeCtx)
+          for (const row of r.inserted) insertedIds.push(row.id)
+          duplicateRows += r.duplicates.length
+          batch = []
         }
-      }
-      if (rowIssues.length > 0) {
-        errorRows++
-        for (const issue of rowIssues) if (errors.length < MAX_REPORTED_ERRORS) errors.push(issue)
-      }
-    }
-    await lookUp()
-    if (totalRows === 0) throw new CsvFileError('The file has a header but no rows')
-
-    const duplicateRows = existing.size
-    if (errorRows > 0 && mode === 'all_or_nothing') {
+        for await (const { row, record, issues } of readCsvRows(filePath, (read, size) =>
+          report({ phase: 'importing', fraction: read / size, processedRows: totalRows, totalRows: 0 }),
+        )) {
+          totalRows++
+          const rowIssues = issues.map((i) => ({ row, column: i.path, message: i.message }))
+          const { candidate, issues: cellIssues } = csvRecordToIncidentCandidate(record)
+          rowIssues.push(...cellIssues.map((i) => ({ row, column: i.path, message: i.message })))
+          if (rowIssues.length === 0) {
+            const result = this.intake.validate(candidate, ctx)
+            if (!result.ok) {
+              const column = (path: string) => mapSchemaPathToColumn(path, candidate)
+              rowIssues.push(...result.issues.map((i) => ({ row, column: column(i.path), message: i.message })))
+            } else if (seen.has(result.input.forceReference)) {
+              rowIssues.push({
+                row,
+                column: 'force_reference',
+                message: `Force reference ${result.input.forceReference} appears more than once in this file`,
+              })
+            } else {
+              seen.add(result.input.forceReference)
+              batch.push(result.input)
+              if (batch.length >= BATCH_SIZE) await flush()
+            }
+          }
+          if (rowIssues.length > 0) {
+            errorRows++
+            for (const issue of rowIssues) if (errors.length < MAX_REPORTED_ERRORS) errors.push(issue)
+          }
+        }
+        if (totalRows === 0) throw new CsvFileError('The file has a header but no rows')
+        if (errorRows > 0 && mode === 'all_or_nothing') throw rejected
+        if (batch.length > 0) await flush()
+        report({ phase: 'importing', fraction: 1, processedRows: totalRows, totalRows })
+        await this.intake.countRepeats(trx, insertedIds)
+        await recordAudit(trx, actor, this.clock.now(), {
+          action: 'collect',
+          recordType: 'import_job',
+          recordId: jobId,
+          details: { rows: totalRows, imported: insertedIds.length, duplicates: duplicateRows, errorRows, mode },
+        })
+      })
+    } catch (error) {
+      if (error !== rejected) throw error
       await jobs.finishJob(this.db, jobId, {
         status: 'rejected',
         total_rows: totalRows,
         processed_rows: totalRows,
         error_rows: errorRows,
-        duplicate_rows: duplicateRows,
         errors: JSON.stringify(errors),
         finished_at: this.clock.now(),
       })
-      return { jobId, status: 'rejected', totalRows, importedRows: 0, duplicateRows, errorRows, errors, failure: null }
+      return { jobId, status: 'rejected', totalRows, importedRows: 0, duplicateRows: 0, errorRows, errors, failure: null }
     }
-
-    // Pass 2: write the valid, new rows in one transaction, so a failure part-way saves nothing.
-    await jobs.finishJob(this.db, jobId, { status: 'importing', total_rows: totalRows })
-    let processed = 0
-    let imported = 0
-    await this.db.transaction().execute(async (trx) => {
-      let batch: IncidentInput[] = []
-      const flush = async () => {
-        const r = await this.intake.writeBatch(trx, actor, batch, {
-          source: 'csv',
-          importId: jobId,
-          createdBy: authorId(actor),
-        })
-        imported += r.inserted.length
-        batch = []
-      }
-      for await (const { record, issues: rowIssues } of readCsvRows(filePath)) {
-        processed++
-        const { candidate, issues } = csvRecordToIncidentCandidate(record)
-        if (rowIssues.length > 0 || issues.length > 0) continue
-        const result = this.intake.validate(candidate, ctx)
-        if (!result.ok || existing.has(result.input.forceReference) || !seen.delete(result.input.forceReference)) continue
-        batch.push(result.input)
-        if (batch.length >= BATCH_SIZE) {
-          await flush()
-          report({ phase: 'importing', fraction: processed / totalRows, processedRows: processed, totalRows })
-        }
-      }
-      if (batch.length > 0) await flush()
-      await recordAudit(trx, actor, this.clock.now(), {
-        action: 'collect',
-        recordType: 'import_job',
-        recordId: jobId,
-        details: { rows: totalRows, imported, duplicates: duplicateRows, errorRows, mode },
-      })
-    })
+    const importedRows = insertedIds.length
     await jobs.finishJob(this.db, jobId, {
       status: 'completed',
       total_rows: totalRows,
       processed_rows: totalRows,
-      imported_rows: imported,
+      imported_rows: importedRows,
       duplicate_rows: duplicateRows,
       error_rows: errorRows,
       errors: JSON.stringify(errors),
       finished_at: this.clock.now(),
     })
-    return { jobId, status: 'completed', totalRows, importedRows: imported, duplicateRows, errorRows, errors, failure: null }
+    return { jobId, status: 'completed', totalRows, importedRows, duplicateRows, errorRows, errors, failure: null }
   }
 
   async getJob(jobId: string) {

@@ -54,24 +54,36 @@ export async function insertIncidentBatch(
 
 /**
  * Counts, for each given incident, earlier incidents in the 12 months before it at the same
- * address and involving the same victim or suspect (by exact identity key).
+ * address and involving the same victim or suspect (by exact identity key). Set-based, so a whole
+ * import is counted in one pass with hash joins rather than a lookup per row.
  */
 export async function refreshPriorCounts(db: Queryable, incidentIds: string[]): Promise<void> {
   if (incidentIds.length === 0) return
   await sql`
+    with target as (
+      select i.id, i.address_key, i.reported_at from incident i where i.id = any(${incidentIds}::uuid[])
+    ),
+    by_address as (
+      select t.id, count(o.id)::int as n from target t
+      join incident o on o.address_key = t.address_key and o.id <> t.id
+        and o.reported_at < t.reported_at and o.reported_at >= t.reported_at - interval '365 days'
+      group by t.id
+    ),
+    by_people as (
+      select t.id, count(distinct o.id)::int as n from target t
+      join incident_person p1 on p1.incident_id = t.id and p1.role in ('victim', 'suspect') and p1.person_key is not null
+      join incident_person p2 on p2.person_key = p1.person_key and p2.incident_id <> t.id and p2.role in ('victim', 'suspect')
+      join incident o on o.id = p2.incident_id
+        and o.reported_at < t.reported_at and o.reported_at >= t.reported_at - interval '365 days'
+      group by t.id
+    )
     update incident i set
-      prior_same_address_12m = (
-        select count(*) from incident o
-        where o.address_key = i.address_key and o.id <> i.id
-          and o.reported_at < i.reported_at and o.reported_at >= i.reported_at - interval '365 days'),
-      prior_same_people_12m = (
-        select count(distinct p2.incident_id) from incident_person p1
-        join incident_person p2 on p2.person_key = p1.person_key and p2.incident_id <> p1.incident_id
-          and p2.role in ('victim', 'suspect')
-        join incident o on o.id = p2.incident_id
-        where p1.incident_id = i.id and p1.role in ('victim', 'suspect') and p1.person_key is not null
-          and o.reported_at < i.reported_at and o.reported_at >= i.reported_at - interval '365 days')
-    where i.id = any(${incidentIds}::uuid[])
+      prior_same_address_12m = coalesce(a.n, 0),
+      prior_same_people_12m = coalesce(p.n, 0)
+    from target t
+    left join by_address a on a.id = t.id
+    left join by_people p on p.id = t.id
+    where i.id = t.id
   `.execute(db)
 }
 

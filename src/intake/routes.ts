@@ -19,6 +19,10 @@ import { incidentDetailSchema, toIncidentDetail } from './api-schemas.ts'
 
 const createdSchema = z.object({ id: z.string().uuid(), forceReference: z.string() })
 
+// '50 MB', '1.5 MB', or KB under a megabyte, so a small limit never reads '0 MB'.
+const sizeText = (bytes: number) =>
+  bytes >= 1048576 ? `${Number((bytes / 1048576).toFixed(1))} MB` : `${Math.ceil(bytes / 1024)} KB`
+
 export function intakeRoutes(app: FastifyInstance, { services, config }: RouteContext): void {
   const api = app.withTypeProvider<ZodTypeProvider>()
 
@@ -105,7 +109,7 @@ export function intakeRoutes(app: FastifyInstance, { services, config }: RouteCo
       pageTitle: 'Import incidents',
       errors: errors.length ? errors : undefined,
       columns: INCIDENT_CSV_COLUMNS,
-      limitMb: Math.round(config.uploadLimitBytes / 1024 / 1024),
+      limit: sizeText(config.uploadLimitBytes),
     })
   }
 
@@ -127,7 +131,9 @@ export function intakeRoutes(app: FastifyInstance, { services, config }: RouteCo
         }
         if (!csrfOk) {
           part.file.resume()
-          return reply.code(403).send({ error: 'csrf', message: 'The form has expired. Go back, reload and try again.' })
+          await rm(dir, { recursive: true, force: true })
+          const message = 'The form has expired. Go back, reload the page and try again.'
+          return reply.code(403).render('server/views/error.njk', { statusCode: 403, message, requestId: request.id })
         }
         filename = part.filename
         await pipeline(part.file, createWriteStream(filePath))
@@ -141,7 +147,7 @@ export function intakeRoutes(app: FastifyInstance, { services, config }: RouteCo
     const errors: FieldIssue[] = []
     if (!csrfOk) errors.push({ path: 'file', message: 'The form has expired. Reload the page and try again.' })
     else if (truncated) {
-      errors.push({ path: 'file', message: `The file is larger than ${Math.round(config.uploadLimitBytes / 1048576)} MB` })
+      errors.push({ path: 'file', message: `The file is larger than ${sizeText(config.uploadLimitBytes)}` })
     } else if (!filename) errors.push({ path: 'file', message: 'Select a CSV file' })
     else if (!/\.csv$/i.test(filename)) errors.push({ path: 'file', message: 'The selected file must be a CSV' })
     if (errors.length) {

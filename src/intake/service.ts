@@ -47,23 +47,28 @@ export class IntakeService {
   }
 
   /**
-   * Stores validated incidents inside the caller's transaction, with their audit rows.
-   * Duplicated force references are skipped and returned, never overwritten.
+   * Stores validated incidents inside the caller's transaction, with their audit rows and repeat
+   * counts. Duplicated force references are skipped and returned, never overwritten.
    */
   async writeBatch(db: Queryable, actor: Actor, inputs: IncidentInput[], ctx: WriteContext) {
-    const now = this.clock.now()
+    const result = await this.storeBatch(db, actor, inputs, ctx)
+    await this.countRepeats(
+      db,
+      result.inserted.map((r) => r.id),
+    )
+    return result
+  }
+
+  /** writeBatch without the repeat counts, for bulk work that counts once at the end. */
+  async storeBatch(db: Queryable, actor: Actor, inputs: IncidentInput[], ctx: WriteContext) {
     const result = await repo.insertIncidentBatch(
       db,
       inputs.map((input) => toIncidentWrite(input, ctx)),
     )
-    await repo.refreshPriorCounts(
-      db,
-      result.inserted.map((r) => r.id),
-    )
     await recordAudits(
       db,
       actor,
-      now,
+      this.clock.now(),
       result.inserted.map((row) => ({
         action: 'collect' as const,
         recordType: 'incident',
@@ -72,6 +77,10 @@ export class IntakeService {
       })),
     )
     return result
+  }
+
+  countRepeats(db: Queryable, incidentIds: string[]): Promise<void> {
+    return repo.refreshPriorCounts(db, incidentIds)
   }
 
   /** One incident with its people and custody, as the actor may see it; the view is audited. */

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto'
+import path from 'node:path'
 import Fastify, { type FastifyInstance } from 'fastify'
 import formbody from '@fastify/formbody'
 import cookie from '@fastify/cookie'
@@ -28,6 +29,7 @@ import { intakeRoutes } from '../intake/routes.ts'
 import { TriageService } from '../triage/service.ts'
 import { triageRoutes } from '../triage/routes.ts'
 import { createViews, ASSET_ROOTS } from './views.ts'
+import { appStylesheet } from './styles.ts'
 import { isApiRequest, requireAction, zodIssues } from './http.ts'
 import { homeRoutes } from './home-routes.ts'
 
@@ -72,6 +74,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(multipart, { limits: { fileSize: deps.config.uploadLimitBytes, files: 1, fields: 10 } })
   await app.register(fastifyStatic, { root: ASSET_ROOTS.govuk, prefix: '/assets/govuk/', decorateReply: false })
   await app.register(fastifyStatic, { root: ASSET_ROOTS.moj, prefix: '/assets/moj/', decorateReply: false })
+  // Images both stylesheets refer to, at the one path the compiled CSS uses.
+  await app.register(fastifyStatic, {
+    root: [path.join(ASSET_ROOTS.govuk, 'assets/images'), path.join(ASSET_ROOTS.moj, 'assets/images')],
+    prefix: '/assets/images/',
+    decorateReply: false,
+  })
+  const stylesheet = appStylesheet()
+  app.get('/assets/app/provide.css', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(stylesheet),
+  )
   await app.register(fastifyStatic, {
     root: new URL('./public', import.meta.url).pathname,
     prefix: '/assets/app/',
@@ -135,7 +147,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const body = request.body as Record<string, unknown> | undefined
     const sent = (typeof body?._csrf === 'string' ? body._csrf : undefined) ?? request.headers['x-csrf-token']
     if (typeof sent !== 'string' || !safeEqual(sent, request.csrfToken)) {
-      return reply.code(403).send({ error: 'csrf', message: 'The form has expired. Go back, reload and try again.' })
+      const message = 'The form has expired. Go back, reload the page and try again.'
+      if (isApiRequest(request)) return reply.code(403).send({ error: 'csrf', message })
+      return reply.code(403).render('server/views/error.njk', { statusCode: 403, message, requestId: request.id })
     }
   })
 
@@ -162,11 +176,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       }))
       return reply.code(400).send({ error: 'validation', message: 'The request has errors', issues })
     }
-    if (error instanceof ZodError) {
-      return reply.code(400).send({ error: 'validation', message: 'The request has errors', issues: zodIssues(error) })
-    }
-    if (error instanceof ValidationError) {
-      return reply.code(400).send({ error: 'validation', message: error.message, issues: error.issues })
+    if (error instanceof ZodError || error instanceof ValidationError) {
+      const issues = error instanceof ZodError ? zodIssues(error) : error.issues
+      if (!api) {
+        const message = 'The link or form had a value Provide cannot use. Go back and try again.'
+        return reply.code(400).render('server/views/error.njk', { statusCode: 400, message, requestId: request.id })
+      }
+      return reply.code(400).send({ error: 'validation', message: 'The request has errors', issues })
     }
     const known =
       error instanceof NotFoundError

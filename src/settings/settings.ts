@@ -2,12 +2,33 @@ import { z } from 'zod'
 import type { Queryable } from '../db/database.ts'
 import { DEFAULT_PRIORITY_WEIGHTS, type PriorityWeights } from '../triage/rules.ts'
 
+const points = z.number().min(0).max(1000)
+const hours = z.number().min(0).max(168)
+const priors = z.number().int().min(0).max(100)
+
+// Every weight is required: a missing one would score NaN and break the queue.
+const priorityWeightsSchema = z.strictObject({
+  risk: z.strictObject({ high: points, medium: points, standard: points }),
+  additionalVulnerabilities: points,
+  healthNeeds: points,
+  childrenPresent: points,
+  perPriorSamePeople: points,
+  maxPriorsSamePeople: priors,
+  perPriorSameAddress: points,
+  maxPriorsSameAddress: priors,
+  suspectInCustody: points,
+  releaseSoon: points,
+  releaseSoonHours: hours,
+  recentReport: points,
+  recentReportHours: hours,
+}) satisfies z.ZodType<PriorityWeights>
+
 /** Settings a programme changes without a release, each with its schema and default. */
 export const SETTINGS = {
   'triage.windowHours': { schema: z.number().int().min(1).max(168), default: 24 },
   'triage.pageSize': { schema: z.number().int().min(5).max(200), default: 25 },
   'triage.priorityWeights': {
-    schema: z.custom<PriorityWeights>((v) => typeof v === 'object' && v !== null),
+    schema: priorityWeightsSchema,
     default: DEFAULT_PRIORITY_WEIGHTS,
   },
 } as const

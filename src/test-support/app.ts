@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { loadConfig } from '../config.ts'
+import { loadConfig, type AppConfig } from '../config.ts'
 import { buildApp, createServices, type AppDeps, type Services } from '../server/app.ts'
 import { loadRiskTools } from '../intake/risk-tools.ts'
 import { seedAreas, seedDemoUsers, DEMO_PASSWORD } from '../demo/seed.ts'
@@ -17,11 +17,14 @@ export interface TestContext {
   close(): Promise<void>
 }
 
-/** Services on a fresh database with the demo agencies, areas and one user per role. */
-export async function testContext(engine: Engine): Promise<TestContext> {
+/**
+ * Services on a fresh database with the demo agencies, areas and one user per role.
+ * `overrides` replaces settings a test is about, such as a small upload limit.
+ */
+export async function testContext(engine: Engine, overrides: Partial<AppConfig> = {}): Promise<TestContext> {
   const database = await testDatabase(engine)
   const clock = testClock()
-  const config = { ...loadConfig({}), logLevel: 'silent', cookieSecure: false }
+  const config = { ...loadConfig({}), logLevel: 'silent', cookieSecure: false, ...overrides }
   const deps: AppDeps = { config, db: database.db, clock, riskTools: RISK_TOOLS }
   const services = createServices(deps)
   await seedAreas(database.db, config.areas)
@@ -36,8 +39,8 @@ export interface TestApp extends TestContext {
   bearer(username: string): Promise<string>
 }
 
-export async function testApp(engine: Engine): Promise<TestApp> {
-  const ctx = await testContext(engine)
+export async function testApp(engine: Engine, overrides: Partial<AppConfig> = {}): Promise<TestApp> {
+  const ctx = await testContext(engine, overrides)
   const app = await buildApp(ctx.deps)
   return {
     ...ctx,

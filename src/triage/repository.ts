@@ -5,8 +5,8 @@ import type { TriageStatus } from '../db/schema.ts'
 import type { Decision } from './decisions.ts'
 
 export interface QueueFilter {
-  start: Date
-  end: Date
+  start?: Date
+  end?: Date
   areas?: string[]
   risks?: RiskLevel[]
   statuses?: TriageStatus[]
@@ -17,7 +17,7 @@ export interface QueueFilter {
  * The facts the triage rules need for every incident in the window, with the suspect's latest
  * custody episode. Only small columns: the page's details are fetched for the visible rows.
  */
-export async function queueCandidates(db: Queryable, f: QueueFilter) {
+export function queueCandidatesQuery(db: Queryable, f: QueueFilter) {
   let q = db
     .selectFrom('incident as i')
     .leftJoinLateral(
@@ -45,13 +45,18 @@ export async function queueCandidates(db: Queryable, f: QueueFilter) {
       'c.expected_release_at',
       'c.released_at',
     ])
-    .where('i.reported_at', '>=', f.start)
-    .where('i.reported_at', '<=', f.end)
+  // Open bounds for lookups by id: a far-future Date such as 8.64e15 does not serialise on PGlite.
+  if (f.start) q = q.where('i.reported_at', '>=', f.start)
+  if (f.end) q = q.where('i.reported_at', '<=', f.end)
   if (f.areas?.length) q = q.where('i.area', 'in', f.areas)
   if (f.risks?.length) q = q.where('i.risk_level', 'in', f.risks)
   if (f.statuses?.length) q = q.where('i.triage_status', 'in', f.statuses)
   if (f.ids) q = q.where('i.id', 'in', f.ids)
-  return q.execute()
+  return q
+}
+
+export function queueCandidates(db: Queryable, f: QueueFilter) {
+  return queueCandidatesQuery(db, f).execute()
 }
 
 /** What the queue shows for the incidents on the current page. */
@@ -116,7 +121,7 @@ export async function decisionHistory(db: Queryable, incidentId: string) {
     .select(['d.id', 'd.decision', 'd.reason_code', 'd.reason_text', 'd.decided_at', 'u.display_name as decided_by_name'])
     .where('d.incident_id', '=', incidentId)
     .orderBy('d.decided_at', 'desc')
-    .orderBy('d.id')
+    .orderBy('d.seq', 'desc')
     .execute()
 }
 

@@ -17,7 +17,6 @@ import {
 // 07:30 GMT on a Monday in November: UK local time equals UTC.
 const now = new Date('2026-11-23T07:30:00Z')
 const MINUTE = 60_000
-const HOUR = 60 * MINUTE
 const minutesFromNow = (m: number) => new Date(now.getTime() + m * MINUTE)
 const hoursFromNow = (h: number) => minutesFromNow(h * 60)
 

@@ -148,7 +148,7 @@ export class TriageService {
   /** The triage view of one incident: rules' explanations, custody and decision history. */
   async assessment(incidentId: string) {
     const now = this.clock.now()
-    const [row] = await repo.queueCandidates(this.db, { start: new Date(0), end: new Date(8.64e15), ids: [incidentId] })
+    const [row] = await repo.queueCandidates(this.db, { ids: [incidentId] })
     if (!row) throw new NotFoundError('No incident with that id')
     const facts = factsOf(row)
     const weights = await readSetting(this.db, 'triage.priorityWeights')

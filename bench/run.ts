@@ -1,0 +1,18 @@
+/**
+ * Benchmarks: `npm run bench -- <name> [options]`, each printing its figures.
+ *   triage   triage queue latency (API, page, direct query) at --incidents N on --engine
+ *   import   CSV import throughput and peak memory for --rows N on --engine
+ *   startup  fresh start to a usable sign-in page (after npm install)
+ */
+import { triageBench } from './triage-queue.ts'
+import { importBench } from './csv-import.ts'
+import { startupBench } from './startup.ts'
+
+const benches: Record<string, () => Promise<void>> = { triage: triageBench, import: importBench, startup: startupBench }
+const name = process.argv[2] ?? ''
+const bench = benches[name]
+if (!bench) {
+  console.error(`Usage: npm run bench -- <${Object.keys(benches).join('|')}> [options]`)
+  process.exit(2)
+}
+await bench()

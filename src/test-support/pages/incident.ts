@@ -1,0 +1,82 @@
+import type { Page } from 'playwright-core'
+
+export interface DecisionForm {
+  /** The decision's label, as on the radio button. */
+  decision: string
+  /** The reason's label, as in the list. */
+  reason: string
+  details?: string
+}
+
+export class IncidentPage {
+  constructor(
+    readonly page: Page,
+    readonly baseUrl: string,
+  ) {}
+
+  async heading(): Promise<string> {
+    return (await this.page.getByRole('heading', { level: 1 }).innerText()).trim()
+  }
+
+  /** Fills in and submits the decision form; the result is either a redirect or the form again with errors. */
+  async recordDecision(form: DecisionForm): Promise<void> {
+    const decisionForm = this.page.getByTestId('decision-form')
+    await decisionForm
+      .getByRole('group', { name: 'Record a decision' })
+      .getByLabel(form.decision, { exact: true })
+      .check()
+    await decisionForm.getByLabel('Reason', { exact: true }).selectOption({ label: form.reason })
+    await decisionForm.getByLabel(/Details/).fill(form.details ?? '')
+    await Promise.all([this.page.waitForEvent('load'), decisionForm.getByTestId('save-decision').click()])
+  }
+
+  /** The success banner's text, or null when there is none. */
+  async banner(): Promise<string | null> {
+    const banner = this.page.locator('.govuk-notification-banner--success')
+    return (await banner.count()) ? (await banner.innerText()).trim() : null
+  }
+
+  /** The error summary's messages, in order; empty when there is no summary. */
+  async errors(): Promise<string[]> {
+    const summary = this.page.locator('.govuk-error-summary')
+    if (!(await summary.count())) return []
+    return (await summary.locator('.govuk-error-summary__list li').allInnerTexts()).map((t) => t.trim())
+  }
+
+  /** The error message shown next to a field, found through its aria-describedby like a screen reader would. */
+  async fieldError(label: string | RegExp): Promise<string | null> {
+    const field = this.page.getByTestId('decision-form').getByLabel(label)
+    const ids = (await field.getAttribute('aria-describedby'))?.split(/\s+/) ?? []
+    for (const id of ids) {
+      const el = this.page.locator(`[id="${id}"].govuk-error-message`)
+      if (await el.count()) return (await el.innerText()).trim()
+    }
+    return null
+  }
+
+  /** The decision history, newest first, one line of text per decision. */
+  async history(): Promise<string[]> {
+    const list = this.page.getByTestId('history')
+    if (!(await list.count())) return []
+    return (await list.locator('li').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim())
+  }
+
+  /** The "Current decision" row of the triage summary. */
+  async currentDecision(): Promise<string> {
+    const row = this.page.locator('.govuk-summary-list__row', {
+      has: this.page.locator('dt', { hasText: 'Current decision' }),
+    })
+    return (await row.locator('dd').innerText()).trim()
+  }
+
+  /** The values the form was sent back with, so a user does not retype them after an error. */
+  async formValues(): Promise<{ decision: string | null; reason: string; details: string }> {
+    const form = this.page.getByTestId('decision-form')
+    const checked = form.locator('input[name="decision"]:checked')
+    return {
+      decision: (await checked.count()) ? await checked.inputValue() : null,
+      reason: await form.getByLabel('Reason', { exact: true }).inputValue(),
+      details: await form.getByLabel(/Details/).inputValue(),
+    }
+  }
+}
