@@ -17,9 +17,13 @@ export async function importBench(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'provide-import-bench-'))
   const file = path.join(dir, 'extract.csv')
   // Written by a separate process, so its memory does not count against the import's.
-  execFileSync(process.execPath, [path.resolve('bin/provide.js'), 'demo-data', '--incidents', String(rows), '--seed', '11', '--csv', file], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  })
+  execFileSync(
+    process.execPath,
+    [path.resolve('bin/provide.js'), 'demo-data', '--incidents', String(rows), '--seed', '11', '--csv', file],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  )
   const { rt, cleanup } = await benchRuntime(engine)
   try {
     const actor = systemActor('bench')
@@ -35,9 +39,22 @@ export async function importBench(): Promise<void> {
     const seconds = (Date.now() - start) / 1000
     clearInterval(sampler)
     const mb = (b: number) => `${(b / 1048576).toFixed(0)} MB`
-    console.log(JSON.stringify({ bench: 'csv-import', engine, rows, status: outcome.status, seconds, peakRssMb: Math.round(peakRss / 1048576) }))
-    console.log(`file: ${rows.toLocaleString('en-GB')} rows, ${mb(statSync(file).size)}; status ${outcome.status}, imported ${outcome.importedRows}, errors ${outcome.errorRows}`)
-    console.log(`time: ${seconds.toFixed(1)} s (${Math.round(rows / seconds).toLocaleString('en-GB')} rows/s) on ${engine}`)
+    console.log(
+      JSON.stringify({
+        bench: 'csv-import',
+        engine,
+        rows,
+        status: outcome.status,
+        seconds,
+        peakRssMb: Math.round(peakRss / 1048576),
+      }),
+    )
+    console.log(
+      `file: ${rows.toLocaleString('en-GB')} rows, ${mb(statSync(file).size)}; status ${outcome.status}, imported ${outcome.importedRows}, errors ${outcome.errorRows}`,
+    )
+    console.log(
+      `time: ${seconds.toFixed(1)} s (${Math.round(rows / seconds).toLocaleString('en-GB')} rows/s) on ${engine}`,
+    )
     console.log(`memory: peak RSS ${mb(peakRss)} (started at ${mb(baseRss)})`)
     if (outcome.status !== 'completed') console.log(outcome.errors.slice(0, 5))
   } finally {

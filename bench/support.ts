@@ -11,7 +11,9 @@ export type Engine = 'postgresql' | 'pglite'
  * A runtime on a fresh database for one benchmark: a throwaway PostgreSQL server (or
  * BENCH_DATABASE_URL), or PGlite in a temporary folder, as a newcomer's default install has.
  */
-export async function benchRuntime(engine: Engine): Promise<{ rt: Runtime; config: AppConfig; cleanup: () => Promise<void> }> {
+export async function benchRuntime(
+  engine: Engine,
+): Promise<{ rt: Runtime; config: AppConfig; cleanup: () => Promise<void> }> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'provide-bench-'))
   const server = engine === 'postgresql' && !process.env.BENCH_DATABASE_URL ? await startPostgres() : null
   const url = engine === 'postgresql' ? (process.env.BENCH_DATABASE_URL ?? server!.url) : undefined
@@ -34,7 +36,10 @@ export function percentile(sortedMs: number[], p: number): number {
   return sortedMs[Math.max(0, i)]!
 }
 
-export async function timeRuns(n: number, fn: () => Promise<unknown>): Promise<{ p50: number; p95: number; max: number }> {
+export async function timeRuns(
+  n: number,
+  fn: () => Promise<unknown>,
+): Promise<{ p50: number; p95: number; max: number }> {
   const times: number[] = []
   for (let i = 0; i < n; i++) {
     const start = process.hrtime.bigint()

@@ -27,7 +27,13 @@ export async function triageBench(): Promise<void> {
     })
     const loadSeconds = (Date.now() - loadStart) / 1000
     if (engine === 'postgresql') await sql`analyze`.execute(rt.deps.db)
-    const token = (await rt.services.auth.createApiToken(systemActor('bench'), { username: 'sergeant', name: 'bench', expiresInDays: 1 })).token
+    const token = (
+      await rt.services.auth.createApiToken(systemActor('bench'), {
+        username: 'sergeant',
+        name: 'bench',
+        expiresInDays: 1,
+      })
+    ).token
     const app = await buildApp(rt.deps)
     const headers = { authorization: `Bearer ${token}` }
     const window = await rt.services.triage.window()
@@ -40,7 +46,11 @@ export async function triageBench(): Promise<void> {
     for (let i = 0; i < 10; i++) await warm('/api/v1/triage/queue')
     const apiTimes = await timeRuns(runs, () => warm('/api/v1/triage/queue'))
     const filtered = await timeRuns(runs, () => warm('/api/v1/triage/queue?risk=high&area=Blackpool&sort=risk'))
-    const cookieRes = await app.inject({ method: 'POST', url: '/sign-in', payload: { username: 'sergeant', password: 'provide-demo' } })
+    const cookieRes = await app.inject({
+      method: 'POST',
+      url: '/sign-in',
+      payload: { username: 'sergeant', password: 'provide-demo' },
+    })
     const cookie = String(cookieRes.headers['set-cookie']).split(';')[0]!
     const pageTimes = await timeRuns(runs, async () => {
       const res = await app.inject({ method: 'GET', url: '/triage', headers: { cookie } })
@@ -54,8 +64,12 @@ export async function triageBench(): Promise<void> {
     )
 
     console.log(JSON.stringify({ bench: 'triage-queue', engine, incidents, inWindow, loadSeconds, runs }))
-    console.log(`incidents: ${incidents.toLocaleString('en-GB')} (${inWindow} in the ${window.hours}-hour window), loaded in ${loadSeconds.toFixed(1)} s`)
-    console.log(`API  /api/v1/triage/queue           p50 ${fmt(apiTimes.p50)}  p95 ${fmt(apiTimes.p95)}  max ${fmt(apiTimes.max)}`)
+    console.log(
+      `incidents: ${incidents.toLocaleString('en-GB')} (${inWindow} in the ${window.hours}-hour window), loaded in ${loadSeconds.toFixed(1)} s`,
+    )
+    console.log(
+      `API  /api/v1/triage/queue           p50 ${fmt(apiTimes.p50)}  p95 ${fmt(apiTimes.p95)}  max ${fmt(apiTimes.max)}`,
+    )
     console.log(`API  filtered (high, Blackpool)     p50 ${fmt(filtered.p50)}  p95 ${fmt(filtered.p95)}`)
     console.log(`Page /triage (HTML)                 p50 ${fmt(pageTimes.p50)}  p95 ${fmt(pageTimes.p95)}`)
     console.log(`Query candidates direct             p50 ${fmt(queryTimes.p50)}  p95 ${fmt(queryTimes.p95)}`)

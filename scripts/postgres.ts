@@ -66,14 +66,24 @@ export async function startPostgres(): Promise<{ url: string; stop: () => void }
   const dataDir = path.join(dir, 'data')
   const port = await freePort()
   const asPg = (cmd: string, args: string[]) => {
-    const [file, argv] = isRoot ? ['runuser', ['-u', 'postgres', '--', path.join(bin, cmd), ...args]] : [path.join(bin, cmd), args]
+    const [file, argv] = isRoot
+      ? ['runuser', ['-u', 'postgres', '--', path.join(bin, cmd), ...args]]
+      : [path.join(bin, cmd), args]
     execFileSync(file as string, argv as string[], { stdio: 'pipe' })
   }
   try {
     asPg('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'])
     asPg('pg_ctl', [
-      '-D', dataDir, '-l', path.join(dir, 'log'), '-w', '-t', '60', 'start',
-      '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c max_connections=200`,
+      '-D',
+      dataDir,
+      '-l',
+      path.join(dir, 'log'),
+      '-w',
+      '-t',
+      '60',
+      'start',
+      '-o',
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c max_connections=200`,
     ])
   } catch (error) {
     const e = error as { stderr?: Buffer; message: string }
@@ -90,4 +100,3 @@ export async function startPostgres(): Promise<{ url: string; stop: () => void }
     },
   }
 }
-

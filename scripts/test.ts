@@ -24,8 +24,15 @@ if (files.length === 0) throw new Error('no test files found')
 
 ensureChromium()
 const server = process.env.TEST_DATABASE_URL ? null : await startPostgres()
-const env = { ...process.env, TEST_DATABASE_URL: process.env.TEST_DATABASE_URL ?? server!.url, CHROMIUM_PATH: CHROMIUM, TZ: 'UTC' }
-console.log(`Running ${files.length} test files on PGlite and PostgreSQL (${server ? 'throwaway server' : 'TEST_DATABASE_URL'})`)
+const env = {
+  ...process.env,
+  TEST_DATABASE_URL: process.env.TEST_DATABASE_URL ?? server!.url,
+  CHROMIUM_PATH: CHROMIUM,
+  TZ: 'UTC',
+}
+console.log(
+  `Running ${files.length} test files on PGlite and PostgreSQL (${server ? 'throwaway server' : 'TEST_DATABASE_URL'})`,
+)
 
 const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
   cwd: ROOT,

@@ -5,7 +5,11 @@ import { z } from 'zod'
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('localhost'),
-  DATABASE_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
+  DATABASE_URL: z
+    .string()
+    .url()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   PROVIDE_DATA_DIR: z.string().default(path.resolve('data')),
   PROVIDE_RISK_TOOLS_DIR: z.string().default(path.resolve('config/risk-tools')),
   /** Secure cookies are on unless explicitly disabled (plain HTTP on a non-local address). */
@@ -44,7 +48,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     cookieSecure: e.COOKIE_SECURE === 'true',
     logLevel: e.LOG_LEVEL,
     uploadLimitBytes: Math.round(e.PROVIDE_UPLOAD_LIMIT_MB * 1024 * 1024),
-    areas: e.PROVIDE_AREAS.split(',').map((a) => a.trim()).filter(Boolean),
+    areas: e.PROVIDE_AREAS.split(',')
+      .map((a) => a.trim())
+      .filter(Boolean),
   }
 }
 

@@ -37,18 +37,20 @@ export async function recordAudits(db: Queryable, actor: Actor | null, at: Date,
   if (entries.length === 0) return
   await db
     .insertInto('audit_event')
-    .values(entries.map((entry) => ({
-      at,
-      request_id: actor?.requestId ?? null,
-      user_id: actor ? authorId(actor) : null,
-      username: actor?.username ?? null,
-      agency_id: actor && actor.via !== 'system' ? actor.agencyId : null,
-      roles: actor?.roles ?? [],
-      action: entry.action,
-      record_type: entry.recordType,
-      record_id: entry.recordId ?? null,
-      fields: entry.fields ?? [],
-      details: JSON.stringify(entry.details ?? {}),
-    })))
+    .values(
+      entries.map((entry) => ({
+        at,
+        request_id: actor?.requestId ?? null,
+        user_id: actor ? authorId(actor) : null,
+        username: actor?.username ?? null,
+        agency_id: actor && actor.via !== 'system' ? actor.agencyId : null,
+        roles: actor?.roles ?? [],
+        action: entry.action,
+        record_type: entry.recordType,
+        record_id: entry.recordId ?? null,
+        fields: entry.fields ?? [],
+        details: JSON.stringify(entry.details ?? {}),
+      })),
+    )
     .execute()
 }

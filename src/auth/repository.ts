@@ -116,7 +116,16 @@ export async function listApiTokens(db: Queryable) {
   return db
     .selectFrom('api_token as t')
     .innerJoin('app_user as u', 'u.id', 't.user_id')
-    .select(['t.id', 't.name', 't.prefix', 'u.username', 't.created_at', 't.expires_at', 't.revoked_at', 't.last_used_at'])
+    .select([
+      't.id',
+      't.name',
+      't.prefix',
+      'u.username',
+      't.created_at',
+      't.expires_at',
+      't.revoked_at',
+      't.last_used_at',
+    ])
     .orderBy('t.created_at', 'desc')
     .execute()
 }
@@ -162,7 +171,10 @@ export async function insertUserRoles(db: Queryable, userId: string, roles: Role
 }
 
 export async function countUsers(db: Queryable): Promise<number> {
-  const r = await db.selectFrom('app_user').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+  const r = await db
+    .selectFrom('app_user')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow()
   return Number(r.n)
 }
 

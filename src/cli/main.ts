@@ -15,11 +15,14 @@ import type { IncidentInput } from '../intake/incident-schema.ts'
 import { systemClock } from '../common/clock.ts'
 import { progressReporter } from './progress.ts'
 
-const int = (name: string, min = 0) => (value: string) => {
-  const n = Number(value)
-  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be a whole number of at least ${min}`)
-  return n
-}
+const int =
+  (name: string, min = 0) =>
+  (value: string) => {
+    const n = Number(value)
+    if (!Number.isInteger(n) || n < min)
+      throw new InvalidArgumentError(`${name} must be a whole number of at least ${min}`)
+    return n
+  }
 
 const days = (value: string) => {
   const m = /^(\d+)d?$/.exec(value.trim())
@@ -95,7 +98,7 @@ program
 const importCmd = program.command('import').description('Import data')
 importCmd
   .command('incidents <file>')
-  .description("Import incidents from a records-system CSV extract (one row per incident)")
+  .description('Import incidents from a records-system CSV extract (one row per incident)')
   .option('--valid-only', 'import the valid rows even if some rows have errors (default: all or nothing)')
   .action(async (file: string, opts: { validOnly?: boolean }) => {
     await withRuntime(async (rt) => {
@@ -133,7 +136,12 @@ program
         out.pipe(createWriteStream(opts.csv!)).on('finish', resolve).on('error', reject)
       })
       let n = 0
-      for (const incident of generateIncidents({ count: opts.incidents, seed: opts.seed, now: systemClock.now(), riskTools })) {
+      for (const incident of generateIncidents({
+        count: opts.incidents,
+        seed: opts.seed,
+        now: systemClock.now(),
+        riskTools,
+      })) {
         if (!out.write(incidentToCsvRecord(forExtract(incident)))) await new Promise((r) => out.once('drain', r))
         if (++n % 1000 === 0) report(n, opts.incidents, 'incidents')
       }
@@ -202,21 +210,25 @@ user
   .requiredOption('--agency <code>', 'agency code, e.g. police or nhs')
   .requiredOption('--role <role...>', `one or more of: ${ROLES.join(', ')}`)
   .option('--service-account', 'no password: signs in only with API tokens')
-  .action(async (opts: { username: string; name: string; agency: string; role: string[]; serviceAccount?: boolean }) => {
-    const bad = opts.role.filter((r) => !(ROLES as readonly string[]).includes(r))
-    if (bad.length) throw new InvalidArgumentError(`Unknown role ${bad.join(', ')}; roles are ${ROLES.join(', ')}`)
-    const password = opts.serviceAccount ? null : (process.env.PROVIDE_PASSWORD ?? newSecret().slice(0, 20))
-    await withRuntime(async (rt) => {
-      await rt.services.auth.createUser(systemActor('cli'), {
-        username: opts.username,
-        displayName: opts.name,
-        agencyCode: opts.agency,
-        password,
-        roles: opts.role as Role[],
+  .action(
+    async (opts: { username: string; name: string; agency: string; role: string[]; serviceAccount?: boolean }) => {
+      const bad = opts.role.filter((r) => !(ROLES as readonly string[]).includes(r))
+      if (bad.length) throw new InvalidArgumentError(`Unknown role ${bad.join(', ')}; roles are ${ROLES.join(', ')}`)
+      const password = opts.serviceAccount ? null : (process.env.PROVIDE_PASSWORD ?? newSecret().slice(0, 20))
+      await withRuntime(async (rt) => {
+        await rt.services.auth.createUser(systemActor('cli'), {
+          username: opts.username,
+          displayName: opts.name,
+          agencyCode: opts.agency,
+          password,
+          roles: opts.role as Role[],
+        })
+        console.log(
+          `Created ${opts.username}${password && !process.env.PROVIDE_PASSWORD ? ` with password ${password}` : ''}`,
+        )
       })
-      console.log(`Created ${opts.username}${password && !process.env.PROVIDE_PASSWORD ? ` with password ${password}` : ''}`)
-    })
-  })
+    },
+  )
 
 program.parseAsync().catch((error: unknown) => {
   console.error(`provide: ${error instanceof Error ? error.message : String(error)}`)

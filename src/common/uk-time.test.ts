@@ -1,12 +1,6 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import {
-  formatLocal,
-  formatLocalTime,
-  localParts,
-  localWindowStart,
-  zonedWallTimeToInstant,
-} from './uk-time.ts'
+import { formatLocal, formatLocalTime, localParts, localWindowStart, zonedWallTimeToInstant } from './uk-time.ts'
 
 // 2026 UK clock changes: forward at 01:00Z on 29 March, back at 01:00Z on 25 October.
 const iso = (s: string) => new Date(s).toISOString()

@@ -27,14 +27,7 @@ export interface DemoArea {
   districts: readonly PostcodeDistrict[]
 }
 
-const district = (
-  outward: string,
-  town: string,
-  south: number,
-  west: number,
-  north: number,
-  east: number,
-) => ({
+const district = (outward: string, town: string, south: number, west: number, north: number, east: number) => ({
   outward,
   town,
   bounds: { south, west, north, east },

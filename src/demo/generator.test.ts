@@ -105,10 +105,7 @@ describe('generateIncidents', () => {
       const reported = Date.parse(i.reportedAt)
       const occurred = Date.parse(i.occurredAt)
       assert.ok(reported <= now.getTime() && reported >= now.getTime() - 365 * DAY_MS, i.reportedAt)
-      assert.ok(
-        occurred <= reported && occurred >= reported - 12 * HOUR_MS,
-        `${i.occurredAt} ${i.reportedAt}`,
-      )
+      assert.ok(occurred <= reported && occurred >= reported - 12 * HOUR_MS, `${i.occurredAt} ${i.reportedAt}`)
     }
   })
 
@@ -211,10 +208,7 @@ describe('generateIncidents', () => {
       assert.ok(area)
       const { south, west, north, east } = area.bounds
       const { latitude = NaN, longitude = NaN } = i.location
-      assert.ok(
-        latitude >= south && latitude <= north && longitude >= west && longitude <= east,
-        i.location.address,
-      )
+      assert.ok(latitude >= south && latitude <= north && longitude >= west && longitude <= east, i.location.address)
       assert.ok(
         area.districts.some((d) => i.location.postcode.startsWith(`${d.outward} `)),
         i.location.postcode,
@@ -262,8 +256,7 @@ describe('generateIncidents', () => {
     const escalating = [...byVictim.values()].filter(
       (chain) =>
         chain.length >= 3 &&
-        order.indexOf(levelOf(chain.at(-1) as IncidentInput)) >
-          order.indexOf(levelOf(chain[0] as IncidentInput)),
+        order.indexOf(levelOf(chain.at(-1) as IncidentInput)) > order.indexOf(levelOf(chain[0] as IncidentInput)),
     )
     assert.ok(escalating.length >= 50, `${escalating.length} escalating chains`)
   })

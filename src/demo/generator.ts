@@ -78,8 +78,8 @@ const DEMO_QUEUE_MAX_SHARE = 0.25
 
 // Local hour of day (0-23) and day of week (Sunday first): evenings, nights and weekends are busiest.
 const HOUR_WEIGHTS = [
-  1.6, 1.3, 1, 0.7, 0.5, 0.35, 0.35, 0.45, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1, 1.1, 1.2, 1.35, 1.55, 1.75, 1.9,
-  2, 1.95, 1.8,
+  1.6, 1.3, 1, 0.7, 0.5, 0.35, 0.35, 0.45, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1, 1.1, 1.2, 1.35, 1.55, 1.75, 1.9, 2, 1.95,
+  1.8,
 ]
 const WEEKDAY_WEIGHTS = [1.3, 0.9, 0.85, 0.85, 0.9, 1.15, 1.35]
 
@@ -183,11 +183,7 @@ const JUDGEMENT_REASONS = [
   'Children at the address are subject to a child protection plan.',
 ]
 const ACTS: readonly (readonly string[])[] = [
-  [
-    'a heated argument and verbal abuse',
-    'repeated abusive calls and messages',
-    'damage to property in the home',
-  ],
+  ['a heated argument and verbal abuse', 'repeated abusive calls and messages', 'damage to property in the home'],
   [
     'being pushed and slapped',
     'threats of violence',
@@ -357,8 +353,7 @@ function newIdentity(rng: Random, female: boolean, birthMs: number, lastName?: s
 }
 
 // Born `age` whole years before `atMs`, with two days' margin so the age holds either side of midnight.
-const birthBefore = (rng: Random, atMs: number, age: number) =>
-  atMs - (age + rng.next()) * YEAR_MS - 2 * DAY_MS
+const birthBefore = (rng: Random, atMs: number, age: number) => atMs - (age + rng.next()) * YEAR_MS - 2 * DAY_MS
 
 function newCouple(rng: Random, state: AreaState, occurredMs: number, level: number): Couple {
   const [minAge, maxAge] = draw(rng, VICTIM_AGES)
@@ -374,9 +369,7 @@ function newCouple(rng: Random, state: AreaState, occurredMs: number, level: num
   if (!suspect) {
     const suspectFemale = kind === 'family' ? rng.chance(0.2) : rng.chance(0.05) ? female : !female
     const suspectAge =
-      kind === 'family'
-        ? rng.int(18, Math.min(40, age - 18))
-        : Math.max(18, age + rng.int(-4, female ? 8 : 3))
+      kind === 'family' ? rng.int(18, Math.min(40, age - 18)) : Math.max(18, age + rng.int(-4, female ? 8 : 3))
     const surname = kind === 'family' || rng.chance(0.35) ? victim.details.lastName : undefined
     suspect = newIdentity(rng, suspectFemale, birthBefore(rng, occurredMs, suspectAge), surname)
   }
@@ -430,8 +423,7 @@ function assessRisk(rng: Random, tools: Table<ToolPlan>, level: number): Inciden
   if (!tool.bands) {
     // Judged by the officer: more "yes" the higher the level they chose.
     const yes = [0.15, 0.35, 0.6][level] ?? 0
-    for (const id of tool.questionIds)
-      answers[id] = rng.chance(0.04) ? 'not_known' : rng.chance(yes) ? 'yes' : 'no'
+    for (const id of tool.questionIds) answers[id] = rng.chance(0.04) ? 'not_known' : rng.chance(yes) ? 'yes' : 'no'
     return { tool: tool.code, answers, level: RISK_LEVELS[level] as RiskLevel }
   }
 
@@ -470,8 +462,7 @@ function createTimeline(rng: Random, now: Date, spanDays: number, count: number)
   for (let k = 0; k < hours; k++) {
     const mid = start + (k + 0.5) * HOUR_MS
     const { year, month, day, hour, minute } = localParts(new Date(mid))
-    offsets[k] =
-      Math.round((Date.UTC(year, month - 1, day, hour, minute) - mid) / (15 * MINUTE_MS)) * 15 * MINUTE_MS
+    offsets[k] = Math.round((Date.UTC(year, month - 1, day, hour, minute) - mid) / (15 * MINUTE_MS)) * 15 * MINUTE_MS
     const weekday = new Date(Date.UTC(year, month - 1, day)).getUTCDay()
     weights[k] = (HOUR_WEIGHTS[hour] as number) * (WEEKDAY_WEIGHTS[weekday] as number)
   }
@@ -520,14 +511,12 @@ function person(role: PersonInput['role'], details: Details, at?: Place): Person
   return record
 }
 
-const relationNoun = (kind: Kind, suspect: Identity) =>
-  kind !== 'family' ? kind : suspect.female ? 'daughter' : 'son'
+const relationNoun = (kind: Kind, suspect: Identity) => (kind !== 'family' ? kind : suspect.female ? 'daughter' : 'son')
 
 /** `count` incidents, oldest first, reported over `spanDays` before `now`. */
 export function* generateIncidents(opts: GenerateOptions): Generator<IncidentInput> {
   const { count, seed, now, riskTools, spanDays = 365 } = opts
-  if (!Number.isSafeInteger(count) || count < 0)
-    throw new RangeError(`count must be a whole number, not ${count}`)
+  if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`count must be a whole number, not ${count}`)
   if (!(spanDays > 0)) throw new RangeError(`spanDays must be more than 0, not ${spanDays}`)
   const rng = createRandom(seed)
   const tools = planTools(riskTools)
@@ -560,9 +549,7 @@ export function* generateIncidents(opts: GenerateOptions): Generator<IncidentInp
     let level: number
     if (couple) {
       occurredMs = Math.max(occurredMs, couple.lastReportedMs)
-      level = couple.escalating
-        ? Math.min(2, couple.level + (rng.chance(0.4) ? 1 : 0))
-        : draw(rng, REPEAT_RISK)
+      level = couple.escalating ? Math.min(2, couple.level + (rng.chance(0.4) ? 1 : 0)) : draw(rng, REPEAT_RISK)
       couple.level = level
       if (rng.chance(0.1)) {
         // Moved house; a partner living there moves too.
@@ -580,8 +567,7 @@ export function* generateIncidents(opts: GenerateOptions): Generator<IncidentInp
 
     const { victim, suspect, home, suspectHome } = couple
     let location = home
-    if (rng.chance(0.15))
-      location = suspectHome !== home && rng.chance(0.5) ? suspectHome : newPlace(rng, state.area)
+    if (rng.chance(0.15)) location = suspectHome !== home && rng.chance(0.5) ? suspectHome : newPlace(rng, state.area)
 
     // A day's margin covers the UK date running ahead of UTC, erring towards leaving a child out.
     const children = couple.children.filter((c) => occurredMs + DAY_MS < c.adultFromMs)
@@ -616,11 +602,7 @@ export function* generateIncidents(opts: GenerateOptions): Generator<IncidentInp
     }
 
     const place =
-      location === home
-        ? 'at home'
-        : location === suspectHome
-          ? "at the suspect's address"
-          : 'at another address'
+      location === home ? 'at home' : location === suspectHome ? "at the suspect's address" : 'at another address'
     const by = suspectNamed
       ? `${victim.female ? 'her' : 'his'} ${relationNoun(couple.kind, suspect)}`
       : 'someone the victim will not name'

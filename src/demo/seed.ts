@@ -61,15 +61,20 @@ export async function writeDemoIncidents(
   opts: DemoDataOptions,
 ): Promise<{ inserted: number; duplicates: number }> {
   const actor = systemActor('demo-data')
-  const generator = generateIncidents({ count: opts.incidents, seed: opts.seed, now: clock.now(), riskTools: intake.riskTools })
+  const generator = generateIncidents({
+    count: opts.incidents,
+    seed: opts.seed,
+    now: clock.now(),
+    riskTools: intake.riskTools,
+  })
   let inserted = 0
   let duplicates = 0
   let done = 0
   let batch: IncidentInput[] = []
   const flush = async () => {
-    const r = await db.transaction().execute((trx) =>
-      intake.writeBatch(trx, actor, batch, { source: 'demo', importId: null, createdBy: null }),
-    )
+    const r = await db
+      .transaction()
+      .execute((trx) => intake.writeBatch(trx, actor, batch, { source: 'demo', importId: null, createdBy: null }))
     inserted += r.inserted.length
     duplicates += r.duplicates.length
     done += batch.length

@@ -57,7 +57,9 @@ export const incidentDetailSchema = z.object({
   ),
 })
 
-export function toIncidentDetail(r: Awaited<ReturnType<IntakeService['getIncident']>>): z.infer<typeof incidentDetailSchema> {
+export function toIncidentDetail(
+  r: Awaited<ReturnType<IntakeService['getIncident']>>,
+): z.infer<typeof incidentDetailSchema> {
   const i = r.incident
   return {
     id: i.id,

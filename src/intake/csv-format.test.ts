@@ -56,11 +56,7 @@ describe('validateHeader', () => {
   const cases: [string, string[], [string, RegExp][]][] = [
     ['every column', HEADER, []],
     ['only the required columns, in any order', Object.keys(row()).reverse(), []],
-    [
-      'a missing required column',
-      without('risk_level'),
-      [['risk_level', /^Required column risk_level is missing$/]],
-    ],
+    ['a missing required column', without('risk_level'), [['risk_level', /^Required column risk_level is missing$/]]],
     ['a missing optional column', without('summary'), []],
     ['an unknown column', [...HEADER, 'officer_id'], [['officer_id', /^Unknown column "officer_id"$/]]],
     [
@@ -106,32 +102,12 @@ describe('csvRecordToIncidentCandidate: values', () => {
     ['negative longitude', { longitude: '-3.0357' }, 'location.longitude', -3.0357],
     ['levels in capitals', { risk_level: 'High', judgement_level: 'HIGH' }, 'risk.judgementLevel', 'high'],
     ['ISO instant kept as given', {}, 'reportedAt', '2024-06-15T09:30:00+01:00'],
-    [
-      'UK time in winter (GMT)',
-      { reported_at: '17/03/2024 21:40' },
-      'reportedAt',
-      '2024-03-17T21:40:00.000Z',
-    ],
+    ['UK time in winter (GMT)', { reported_at: '17/03/2024 21:40' }, 'reportedAt', '2024-03-17T21:40:00.000Z'],
     ['UK time in summer (BST)', { reported_at: '1/7/2024 09:05' }, 'reportedAt', '2024-07-01T08:05:00.000Z'],
-    [
-      'UK time with seconds',
-      { reported_at: '01/07/2024 09:05:30' },
-      'reportedAt',
-      '2024-07-01T08:05:30.000Z',
-    ],
+    ['UK time with seconds', { reported_at: '01/07/2024 09:05:30' }, 'reportedAt', '2024-07-01T08:05:30.000Z'],
     // uk-time policy: a time in the spring gap is the first instant after it, a repeated autumn time the earlier.
-    [
-      'UK time in the spring gap',
-      { occurred_at: '31/03/2024 01:30' },
-      'occurredAt',
-      '2024-03-31T01:00:00.000Z',
-    ],
-    [
-      'UK time repeated in autumn',
-      { occurred_at: '27/10/2024 01:30' },
-      'occurredAt',
-      '2024-10-27T00:30:00.000Z',
-    ],
+    ['UK time in the spring gap', { occurred_at: '31/03/2024 01:30' }, 'occurredAt', '2024-03-31T01:00:00.000Z'],
+    ['UK time repeated in autumn', { occurred_at: '27/10/2024 01:30' }, 'occurredAt', '2024-10-27T00:30:00.000Z'],
     [
       'custody time',
       { suspect_arrested_at: '15/06/2024 10:00' },
@@ -194,25 +170,13 @@ describe('csvRecordToIncidentCandidate: values', () => {
 
 describe('csvRecordToIncidentCandidate: bad values', () => {
   const cases: [Record<string, string>, string, RegExp][] = [
-    [
-      { health_needs: 'maybe' },
-      'health_needs',
-      /^Enter Y or N \(or yes\/no, true\/false, 1\/0\), not "maybe"$/,
-    ],
+    [{ health_needs: 'maybe' }, 'health_needs', /^Enter Y or N \(or yes\/no, true\/false, 1\/0\), not "maybe"$/],
     [{ children_present: 'constructor' }, 'children_present', /^Enter Y or N/],
     [{ latitude: '53,8' }, 'latitude', /^Enter a number, like 53.8175, not "53,8"$/],
     [{ longitude: '3W' }, 'longitude', /^Enter a number/],
-    [
-      { reported_at: 'yesterday' },
-      'reported_at',
-      /^Enter a date and time like 17\/03\/2024 21:40 \(UK time\)/,
-    ],
+    [{ reported_at: 'yesterday' }, 'reported_at', /^Enter a date and time like 17\/03\/2024 21:40 \(UK time\)/],
     [{ reported_at: '2024-06-15T09:30:00' }, 'reported_at', /has no time zone; add Z or an offset/],
-    [
-      { occurred_at: '31/02/2024 10:00' },
-      'occurred_at',
-      /^"31\/02\/2024 10:00" is not a real date and time$/,
-    ],
+    [{ occurred_at: '31/02/2024 10:00' }, 'occurred_at', /^"31\/02\/2024 10:00" is not a real date and time$/],
     [{ occurred_at: '15/06/2024 24:00' }, 'occurred_at', /is not a real date and time$/],
     [{ suspect_released_at: '2024-06-15 10:00' }, 'suspect_released_at', /^Enter a date and time/],
     [{ victim_dob: '1990-02-30' }, 'victim_dob', /^"1990-02-30" is not a real date$/],
@@ -225,11 +189,7 @@ describe('csvRecordToIncidentCandidate: bad values', () => {
       'risk_answers',
       /^q1_injured: answer yes, no or not_known, not "probably"$/,
     ],
-    [
-      { risk_answers: 'q1_injured=yes;Q1_INJURED=no' },
-      'risk_answers',
-      /^q1_injured is answered more than once$/,
-    ],
+    [{ risk_answers: 'q1_injured=yes;Q1_INJURED=no' }, 'risk_answers', /^q1_injured is answered more than once$/],
     [{ children: 'Jo Sample 2015-04-01; Kit' }, 'children', /^Entry 2 \("Kit"\): give a first and last name/],
     [
       { children: 'Jo Sample 2015-13-01' },
@@ -280,8 +240,7 @@ describe('mapSchemaPathToColumn', () => {
     ['people.2.firstName', 'other_people'],
   ]
   for (const [path, column] of withCandidate) {
-    it(`${path} -> ${column} with the candidate`, () =>
-      assert.equal(mapSchemaPathToColumn(path, candidate), column))
+    it(`${path} -> ${column} with the candidate`, () => assert.equal(mapSchemaPathToColumn(path, candidate), column))
   }
 
   it('maps schema errors on a converted row back to its columns', () => {
@@ -382,11 +341,7 @@ describe('incidentToCsvRecord', () => {
     ['two victims', (i) => i.people.push({ ...i.people[0]! }), /exactly one victim/],
     ['no victim', (i) => (i.people = i.people.slice(1)), /exactly one victim/],
     ['two suspects', (i) => i.people.push({ ...i.people[1]! }), /at most one suspect/],
-    [
-      'a suspect NHS number',
-      (i) => (i.people[1]!.nhsNumber = '9990000018'),
-      /people\.1\.nhsNumber has no column/,
-    ],
+    ['a suspect NHS number', (i) => (i.people[1]!.nhsNumber = '9990000018'), /people\.1\.nhsNumber has no column/],
     ['a child phone number', (i) => (i.people[2]!.phone = '07700 900789'), /people\.2\.phone has no column/],
     [
       'a victim custody record',

@@ -102,8 +102,7 @@ export function validateHeader(header: string[]): FieldIssue[] {
     seen.add(name)
   })
   for (const { name, required } of INCIDENT_CSV_COLUMNS) {
-    if (required && !seen.has(name))
-      issues.push({ path: name, message: `Required column ${name} is missing` })
+    if (required && !seen.has(name)) issues.push({ path: name, message: `Required column ${name} is missing` })
   }
   return issues
 }
@@ -289,9 +288,7 @@ export function csvRecordToIncidentCandidate(record: Record<string, string>): {
 const INCIDENT_COLUMN_BY_PATH = new Map(
   INCIDENT_CSV_COLUMNS.filter((c) => !c.person && !c.listRole).map((c) => [c.path, c.name]),
 )
-const LIST_COLUMN_BY_ROLE = new Map(
-  INCIDENT_CSV_COLUMNS.filter((c) => c.listRole).map((c) => [c.listRole, c.name]),
-)
+const LIST_COLUMN_BY_ROLE = new Map(INCIDENT_CSV_COLUMNS.filter((c) => c.listRole).map((c) => [c.listRole, c.name]))
 
 function roleAt(candidate: unknown, index: number): unknown {
   const people = (candidate as { people?: unknown } | undefined)?.people
@@ -328,9 +325,7 @@ export function mapSchemaPathToColumn(path: string, candidate?: unknown): string
 }
 
 function getPath(source: unknown, path: string): unknown {
-  return path
-    .split('.')
-    .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], source)
+  return path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], source)
 }
 
 function formatValue(value: unknown): string {
@@ -371,10 +366,7 @@ export function incidentToCsvRecord(input: IncidentInput): Record<string, string
   input.people.forEach((p, i) => {
     const held = LIST_COLUMN_BY_ROLE.has(p.role as ListRole)
       ? LIST_FIELDS
-      : new Set([
-          'role',
-          ...INCIDENT_CSV_COLUMNS.filter((c) => c.person === p.role).map((c) => c.path.split('.')[0]),
-        ])
+      : new Set(['role', ...INCIDENT_CSV_COLUMNS.filter((c) => c.person === p.role).map((c) => c.path.split('.')[0])])
     for (const [key, value] of Object.entries(p)) {
       if (value !== undefined && !held.has(key)) problems.push(`people.${i}.${key} has no column`)
     }

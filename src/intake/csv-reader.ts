@@ -79,7 +79,8 @@ export async function* readCsvRows(
         `The file is not valid CSV: a quoted cell ${where} is never closed. Check that row for a stray " character.`,
       )
     }
-    if (e.code?.startsWith('CSV_')) throw new CsvFileError(`The file is not valid CSV near line ${e.lines ?? '?'}: ${e.message}`)
+    if (e.code?.startsWith('CSV_'))
+      throw new CsvFileError(`The file is not valid CSV near line ${e.lines ?? '?'}: ${e.message}`)
     throw error
   } finally {
     source.destroy()

@@ -6,7 +6,12 @@ import { csvRecordToIncidentCandidate, mapSchemaPathToColumn } from './csv-forma
  * submission goes through the same conversion and validation as a CSV row. Dates come as GOV.UK
  * date inputs (day, month, year) plus a 24-hour time, in UK local time.
  */
-export const FORM_INSTANTS = ['reported_at', 'occurred_at', 'suspect_arrested_at', 'suspect_expected_release_at'] as const
+export const FORM_INSTANTS = [
+  'reported_at',
+  'occurred_at',
+  'suspect_arrested_at',
+  'suspect_expected_release_at',
+] as const
 export const FORM_DATES = ['victim_dob', 'suspect_dob'] as const
 
 export type FormBody = Record<string, string | undefined>

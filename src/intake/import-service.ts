@@ -8,7 +8,6 @@ import type { IncidentInput } from './incident-schema.ts'
 import { csvRecordToIncidentCandidate, mapSchemaPathToColumn } from './csv-format.ts'
 import { CsvFileError, readCsvRows } from './csv-reader.ts'
 import type { IntakeService } from './service.ts'
-import * as repo from './repository.ts'
 import * as jobs from './import-repository.ts'
 
 export type ImportMode = 'all_or_nothing' | 'valid_only'
@@ -184,7 +183,16 @@ export class ImportService {
         errors: JSON.stringify(errors),
         finished_at: this.clock.now(),
       })
-      return { jobId, status: 'rejected', totalRows, importedRows: 0, duplicateRows: 0, errorRows, errors, failure: null }
+      return {
+        jobId,
+        status: 'rejected',
+        totalRows,
+        importedRows: 0,
+        duplicateRows: 0,
+        errorRows,
+        errors,
+        failure: null,
+      }
     }
     const importedRows = insertedIds.length
     await jobs.finishJob(this.db, jobId, {

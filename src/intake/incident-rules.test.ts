@@ -80,12 +80,7 @@ const cases: Case[] = [
   [
     'unknown area',
     (i) => (i.location.area = 'Preston'),
-    [
-      [
-        'location.area',
-        /^Unknown area "Preston"; use one of: Blackpool, Fylde, Wyre, Lancaster and Morecambe$/,
-      ],
-    ],
+    [['location.area', /^Unknown area "Preston"; use one of: Blackpool, Fylde, Wyre, Lancaster and Morecambe$/]],
   ],
   [
     'no victim',
@@ -267,7 +262,6 @@ describe('normaliseArea', () => {
     ['', undefined],
   ]
   for (const [input, expected] of cases) {
-    it(`${JSON.stringify(input)} -> ${expected}`, () =>
-      assert.equal(normaliseArea(input, ctx.areas), expected))
+    it(`${JSON.stringify(input)} -> ${expected}`, () => assert.equal(normaliseArea(input, ctx.areas), expected))
   }
 })

@@ -71,13 +71,9 @@ export function checkIncident(input: IncidentInput, ctx: IncidentRuleContext): F
     const at = `people.${i}`
     if (person.dateOfBirth) {
       if (person.dateOfBirth > today) add(`${at}.dateOfBirth`, 'Date of birth is in the future')
-      else if (person.dateOfBirth < EARLIEST_BIRTH_DATE)
-        add(`${at}.dateOfBirth`, 'Date of birth is before 1900')
+      else if (person.dateOfBirth < EARLIEST_BIRTH_DATE) add(`${at}.dateOfBirth`, 'Date of birth is before 1900')
       else if (person.role === 'child' && !isUnder(ADULT_AGE, person.dateOfBirth, occurredOn)) {
-        add(
-          `${at}.dateOfBirth`,
-          'A child must be under 18 when the incident happened; list an adult as other',
-        )
+        add(`${at}.dateOfBirth`, 'A child must be under 18 when the incident happened; list an adult as other')
       }
     }
     if (!person.custody) return
@@ -123,20 +119,13 @@ function checkRisk(
 
   const tool = riskTools.get(risk.tool)
   if (!tool) {
-    add(
-      'risk.tool',
-      `Unknown risk tool "${risk.tool}"; configured tools: ${[...riskTools.keys()].sort().join(', ')}`,
-    )
+    add('risk.tool', `Unknown risk tool "${risk.tool}"; configured tools: ${[...riskTools.keys()].sort().join(', ')}`)
     return
   }
   const score = scoreAssessment(tool, risk.answers)
-  for (const id of score.unknownQuestionIds)
-    add(`risk.answers.${id}`, `"${id}" is not a ${tool.code} question`)
+  for (const id of score.unknownQuestionIds) add(`risk.answers.${id}`, `"${id}" is not a ${tool.code} question`)
   if (score.level && score.level !== risk.level) {
     const answers = score.yesCount === 1 ? 'answer gives' : 'answers give'
-    add(
-      'risk.level',
-      `${tool.code}: ${score.yesCount} "yes" ${answers} ${score.level}, but ${risk.level} was recorded`,
-    )
+    add('risk.level', `${tool.code}: ${score.yesCount} "yes" ${answers} ${score.level}, but ${risk.level} was recorded`)
   }
 }

@@ -66,9 +66,13 @@ export const personSchema = z.strictObject({
 export type PersonInput = z.infer<typeof personSchema>
 
 export const riskAssessmentSchema = z.strictObject({
-  tool: z.string().trim().toUpperCase().pipe(z.string().regex(/^[A-Z0-9_-]{2,20}$/)),
+  tool: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .pipe(z.string().regex(/^[A-Z0-9_-]{2,20}$/)),
   answers: z.record(z.string().regex(/^[a-z0-9_]{1,40}$/), z.enum(ANSWERS)).optional(),
-  level: riskLevelSchema.describe("The level the tool gave, as recorded by the officer"),
+  level: riskLevelSchema.describe('The level the tool gave, as recorded by the officer'),
   judgementLevel: riskLevelSchema.optional().describe('Professional judgement may raise the level, never lower it'),
   judgementReason: optionalText(2000),
 })

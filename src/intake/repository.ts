@@ -48,7 +48,9 @@ export async function insertIncidentBatch(
     }))
   })
   if (custody.length > 0) await db.insertInto('custody_episode').values(custody).execute()
-  const duplicates = writes.filter((w) => !idByRef.has(w.incident.force_reference)).map((w) => w.incident.force_reference)
+  const duplicates = writes
+    .filter((w) => !idByRef.has(w.incident.force_reference))
+    .map((w) => w.incident.force_reference)
   return { inserted, duplicates }
 }
 
@@ -112,7 +114,12 @@ export async function findIncident(db: Queryable, id: string) {
 }
 
 export async function findPeople(db: Queryable, incidentId: string) {
-  return db.selectFrom('incident_person').selectAll().where('incident_id', '=', incidentId).orderBy('position').execute()
+  return db
+    .selectFrom('incident_person')
+    .selectAll()
+    .where('incident_id', '=', incidentId)
+    .orderBy('position')
+    .execute()
 }
 
 export async function findCustody(db: Queryable, incidentIds: string[]) {
@@ -120,7 +127,15 @@ export async function findCustody(db: Queryable, incidentIds: string[]) {
   return db
     .selectFrom('custody_episode as c')
     .innerJoin('incident_person as p', 'p.id', 'c.person_id')
-    .select(['c.id', 'c.incident_id', 'c.arrested_at', 'c.expected_release_at', 'c.released_at', 'p.first_name', 'p.last_name'])
+    .select([
+      'c.id',
+      'c.incident_id',
+      'c.arrested_at',
+      'c.expected_release_at',
+      'c.released_at',
+      'p.first_name',
+      'p.last_name',
+    ])
     .where('c.incident_id', 'in', incidentIds)
     .orderBy('c.arrested_at', 'desc')
     .execute()

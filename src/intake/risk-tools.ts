@@ -20,10 +20,7 @@ const scoringSchema = z.discriminatedUnion('method', [
     thresholds: z
       .strictObject({ high: count, medium: count, standard: count })
       .describe('The fewest "yes" answers that give each level')
-      .refine(
-        (t) => t.standard <= t.medium && t.medium <= t.high,
-        'Thresholds must rise: standard <= medium <= high',
-      ),
+      .refine((t) => t.standard <= t.medium && t.medium <= t.high, 'Thresholds must rise: standard <= medium <= high'),
   }),
   z.strictObject({ method: z.literal('judgement') }),
 ])
@@ -38,9 +35,7 @@ export const riskToolDefinitionSchema = z
     questions: z
       .array(
         z.strictObject({
-          id: z
-            .string()
-            .regex(/^[a-z0-9_]{1,40}$/, 'Question id must be 1 to 40 lower-case letters, digits or _'),
+          id: z.string().regex(/^[a-z0-9_]{1,40}$/, 'Question id must be 1 to 40 lower-case letters, digits or _'),
           text: z.string().trim().min(1),
         }),
       )
@@ -100,9 +95,7 @@ export function loadRiskTools(dir: string = DEFAULT_RISK_TOOLS_DIR): Map<string,
   }
   if (files.length === 0) problems.push('no *.json risk tool files')
   if (problems.length > 0) {
-    throw new RiskToolConfigError(
-      `Risk tool configuration in ${dir} has problems:\n  ${problems.join('\n  ')}`,
-    )
+    throw new RiskToolConfigError(`Risk tool configuration in ${dir} has problems:\n  ${problems.join('\n  ')}`)
   }
   return tools
 }
@@ -116,10 +109,7 @@ export interface RiskScore {
   unknownQuestionIds: string[]
 }
 
-export function scoreAssessment(
-  tool: RiskToolDefinition,
-  answers: Record<string, Answer> | undefined,
-): RiskScore {
+export function scoreAssessment(tool: RiskToolDefinition, answers: Record<string, Answer> | undefined): RiskScore {
   const questionIds = new Set(tool.questions.map((q) => q.id))
   const entries = Object.entries(answers ?? {})
   const unknownQuestionIds = entries.map(([id]) => id).filter((id) => !questionIds.has(id))

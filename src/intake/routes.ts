@@ -71,7 +71,8 @@ export function intakeRoutes(app: FastifyInstance, { services, config }: RouteCo
       const created = await services.intake.create(actorOf(request), candidate, 'form')
       return reply.redirect(`/incidents/recorded/${encodeURIComponent(created.forceReference)}`)
     } catch (error) {
-      if (error instanceof ValidationError) return renderForm(reply.code(400), body, issuesToFields(error.issues, candidate))
+      if (error instanceof ValidationError)
+        return renderForm(reply.code(400), body, issuesToFields(error.issues, candidate))
       if (error instanceof ConflictError) {
         return renderForm(reply.code(409), body, [{ path: 'force_reference', message: error.message }])
       }
@@ -79,10 +80,14 @@ export function intakeRoutes(app: FastifyInstance, { services, config }: RouteCo
     }
   })
 
-  app.get('/incidents/recorded/:reference', { preHandler: requireAction('incident:create') }, async (request, reply) => {
-    const { reference } = z.object({ reference: z.string().max(40) }).parse(request.params)
-    return reply.render('intake/views/recorded.njk', { pageTitle: 'Incident recorded', reference })
-  })
+  app.get(
+    '/incidents/recorded/:reference',
+    { preHandler: requireAction('incident:create') },
+    async (request, reply) => {
+      const { reference } = z.object({ reference: z.string().max(40) }).parse(request.params)
+      return reply.render('intake/views/recorded.njk', { pageTitle: 'Incident recorded', reference })
+    },
+  )
 
   async function renderForm(reply: FastifyReply, values: FormBody, errors: FieldIssue[]) {
     return reply.render('intake/views/form.njk', {
@@ -173,7 +178,11 @@ export function intakeRoutes(app: FastifyInstance, { services, config }: RouteCo
     '/api/v1/imports/:id',
     {
       preHandler: requireAction('incident:import'),
-      schema: { summary: 'An import job: status, progress and row-by-row errors', tags: ['incidents'], params: idParams },
+      schema: {
+        summary: 'An import job: status, progress and row-by-row errors',
+        tags: ['incidents'],
+        params: idParams,
+      },
     },
     async (request) => services.imports.getJob(request.params.id),
   )

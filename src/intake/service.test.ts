@@ -17,7 +17,10 @@ describeEachEngine('IntakeService', (engine) => {
   it('records an incident with its people, custody and an audit row', async () => {
     const input = anIncident({
       risk: 'high',
-      people: [aPerson(), aSuspect({ custody: { arrestedAt: '2026-11-23T05:00:00Z', expectedReleaseAt: '2026-11-23T17:00:00Z' } })],
+      people: [
+        aPerson(),
+        aSuspect({ custody: { arrestedAt: '2026-11-23T05:00:00Z', expectedReleaseAt: '2026-11-23T17:00:00Z' } }),
+      ],
     })
     const { id } = await t.services.intake.create(actor, input, 'api')
     const stored = await t.services.intake.getIncident(actor, id)
@@ -38,21 +41,30 @@ describeEachEngine('IntakeService', (engine) => {
   it('refuses a second incident with the same force reference and saves nothing', async () => {
     const input = anIncident()
     await t.services.intake.create(actor, input, 'api')
-    const before = await t.deps.db.selectFrom('audit_event').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+    const before = await t.deps.db
+      .selectFrom('audit_event')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
     await assert.rejects(t.services.intake.create(actor, { ...input, summary: 'again' }, 'api'), ConflictError)
-    const afterCount = await t.deps.db.selectFrom('audit_event').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+    const afterCount = await t.deps.db
+      .selectFrom('audit_event')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
     assert.equal(Number(afterCount.n), Number(before.n))
   })
 
   it('explains every invalid field', async () => {
     const input = anIncident({ location: { address: '1 Road', postcode: 'FY1 1AA', area: 'Atlantis' } })
-    await assert.rejects(t.services.intake.create(actor, { ...input, reportedAt: '2030-01-01T00:00:00Z' }, 'api'), (e) => {
-      assert.ok(e instanceof ValidationError)
-      const paths = e.issues.map((i) => i.path)
-      assert.ok(paths.includes('location.area'), paths.join())
-      assert.ok(paths.includes('reportedAt'), paths.join())
-      return true
-    })
+    await assert.rejects(
+      t.services.intake.create(actor, { ...input, reportedAt: '2030-01-01T00:00:00Z' }, 'api'),
+      (e) => {
+        assert.ok(e instanceof ValidationError)
+        const paths = e.issues.map((i) => i.path)
+        assert.ok(paths.includes('location.area'), paths.join())
+        assert.ok(paths.includes('reportedAt'), paths.join())
+        return true
+      },
+    )
   })
 
   it('counts earlier incidents with the same people and at the same address', async () => {

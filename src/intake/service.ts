@@ -29,7 +29,11 @@ export class IntakeService {
   }
 
   /** Records one incident (API or form). Throws ValidationError or ConflictError; saves nothing then. */
-  async create(actor: Actor, candidate: unknown, source: 'api' | 'form'): Promise<{ id: string; forceReference: string }> {
+  async create(
+    actor: Actor,
+    candidate: unknown,
+    source: 'api' | 'form',
+  ): Promise<{ id: string; forceReference: string }> {
     const result = this.validate(candidate, await this.ruleContext())
     if (!result.ok) throw new ValidationError(result.issues)
     return this.db.transaction().execute(async (trx) => {

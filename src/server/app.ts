@@ -95,7 +95,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       info: {
         title: 'Provide API',
         version: '1.0.0',
-        description: 'Incidents, the triage queue and triage decisions for a police + health IDVA co-responder programme.',
+        description:
+          'Incidents, the triage queue and triage decisions for a police + health IDVA co-responder programme.',
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
@@ -211,10 +212,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     intakeRoutes(scope, ctx)
     triageRoutes(scope, ctx)
   })
-  app.get(
-    '/api/v1/openapi.json',
-    { schema: { hide: true }, preHandler: requireAction('reference:view') },
-    async () => app.swagger(),
+  app.get('/api/v1/openapi.json', { schema: { hide: true }, preHandler: requireAction('reference:view') }, async () =>
+    app.swagger(),
   )
   app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }))
   return app

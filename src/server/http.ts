@@ -25,7 +25,8 @@ export function requireAction(action: Action) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const actor = request.actor
     if (!actor) {
-      if (isApiRequest(request)) return reply.code(401).send({ error: 'unauthorised', message: 'Sign in or send a bearer token' })
+      if (isApiRequest(request))
+        return reply.code(401).send({ error: 'unauthorised', message: 'Sign in or send a bearer token' })
       return reply.redirect(`/sign-in?returnTo=${encodeURIComponent(request.url)}`)
     }
     if (!can(actor, action)) {

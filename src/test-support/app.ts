@@ -59,7 +59,11 @@ export async function testApp(engine: Engine, overrides: Partial<AppConfig> = {}
       return { cookie, csrf }
     },
     async bearer(username) {
-      const t = await ctx.services.auth.createApiToken(systemActor('test'), { username, name: 'test', expiresInDays: 30 })
+      const t = await ctx.services.auth.createApiToken(systemActor('test'), {
+        username,
+        name: 'test',
+        expiresInDays: 30,
+      })
       return t.token
     },
     async close() {

@@ -25,7 +25,9 @@ export async function testDatabase(engine: Engine): Promise<TestDatabase> {
   }
   const adminUrl = process.env.TEST_DATABASE_URL
   if (!adminUrl) {
-    throw new Error('TEST_DATABASE_URL is not set. Run the suite with `npm test`, which starts a throwaway PostgreSQL server.')
+    throw new Error(
+      'TEST_DATABASE_URL is not set. Run the suite with `npm test`, which starts a throwaway PostgreSQL server.',
+    )
   }
   const name = `provide_test_${randomBytes(6).toString('hex')}`
   const admin = new pg.Client({ connectionString: adminUrl })

@@ -3,11 +3,32 @@ import assert from 'node:assert/strict'
 import { decisionIssues, type Decision } from './decisions.ts'
 
 describe('decisionIssues', () => {
-  const cases: { name: string; decision: Decision; reasonCode: string; text?: string; eligible: boolean; issue: boolean }[] = [
+  const cases: {
+    name: string
+    decision: Decision
+    reasonCode: string
+    text?: string
+    eligible: boolean
+    issue: boolean
+  }[] = [
     { name: 'attend an eligible incident', decision: 'attend', reasonCode: 'high_risk', eligible: true, issue: false },
     { name: '"other" without text', decision: 'attend', reasonCode: 'other', eligible: true, issue: true },
-    { name: '"other" with text', decision: 'attend', reasonCode: 'other', text: 'DS asked', eligible: true, issue: false },
-    { name: 'whitespace is not text', decision: 'attend', reasonCode: 'other', text: '  ', eligible: false, issue: true },
+    {
+      name: '"other" with text',
+      decision: 'attend',
+      reasonCode: 'other',
+      text: 'DS asked',
+      eligible: true,
+      issue: false,
+    },
+    {
+      name: 'whitespace is not text',
+      decision: 'attend',
+      reasonCode: 'other',
+      text: '  ',
+      eligible: false,
+      issue: true,
+    },
     {
       name: 'eligible but not for programme, no text',
       decision: 'not_for_programme',

@@ -36,7 +36,8 @@ export function decisionIssues(
   eligible: boolean,
 ): { path: string; message: string }[] {
   if (input.reasonText?.trim()) return []
-  if (input.reasonCode === 'other') return [{ path: 'reasonText', message: 'Explain the reason when you choose "Other"' }]
+  if (input.reasonCode === 'other')
+    return [{ path: 'reasonText', message: 'Explain the reason when you choose "Other"' }]
   if (eligible && input.decision === 'not_for_programme') {
     return [
       {

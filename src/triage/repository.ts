@@ -92,7 +92,14 @@ export async function queueDisplayRows(db: Queryable, ids: string[]) {
 
 export async function insertDecision(
   db: Queryable,
-  d: { incidentId: string; decision: Decision; reasonCode: string; reasonText: string | null; decidedBy: string; at: Date },
+  d: {
+    incidentId: string
+    decision: Decision
+    reasonCode: string
+    reasonText: string | null
+    decidedBy: string
+    at: Date
+  },
 ): Promise<string> {
   const row = await db
     .insertInto('triage_decision')
@@ -110,7 +117,11 @@ export async function insertDecision(
 }
 
 export async function setTriageStatus(db: Queryable, incidentId: string, status: TriageStatus): Promise<number> {
-  const r = await db.updateTable('incident').set({ triage_status: status }).where('id', '=', incidentId).executeTakeFirst()
+  const r = await db
+    .updateTable('incident')
+    .set({ triage_status: status })
+    .where('id', '=', incidentId)
+    .executeTakeFirst()
   return Number(r.numUpdatedRows)
 }
 
@@ -118,7 +129,14 @@ export async function decisionHistory(db: Queryable, incidentId: string) {
   return db
     .selectFrom('triage_decision as d')
     .innerJoin('app_user as u', 'u.id', 'd.decided_by')
-    .select(['d.id', 'd.decision', 'd.reason_code', 'd.reason_text', 'd.decided_at', 'u.display_name as decided_by_name'])
+    .select([
+      'd.id',
+      'd.decision',
+      'd.reason_code',
+      'd.reason_text',
+      'd.decided_at',
+      'u.display_name as decided_by_name',
+    ])
     .where('d.incident_id', '=', incidentId)
     .orderBy('d.decided_at', 'desc')
     .orderBy('d.seq', 'desc')

@@ -7,7 +7,12 @@ import { ValidationError } from '../common/errors.ts'
 import { RISK_LEVELS } from '../intake/incident-schema.ts'
 import { DECISION_LABELS, DECISION_REASONS, DECISIONS } from './decisions.ts'
 import { queueQuerySchema, decisionInputSchema, TRIAGE_STATUSES, type QueueQuery } from './service.ts'
-import { custodyBoardSchema, decisionHistorySchema, decisionResponseSchema, queueResponseSchema } from './api-schemas.ts'
+import {
+  custodyBoardSchema,
+  decisionHistorySchema,
+  decisionResponseSchema,
+  queueResponseSchema,
+} from './api-schemas.ts'
 
 const STATUS_LABELS = { undecided: 'Not yet decided', ...DECISION_LABELS }
 const iso = (d: Date | null) => (d ? d.toISOString() : null)
@@ -43,7 +48,11 @@ export function triageRoutes(app: FastifyInstance, { services }: RouteContext): 
   app.post('/triage/incidents/:id/decision', { preHandler: requireAction('triage:decide') }, async (request, reply) => {
     const { id } = idParams.parse(request.params)
     const body = (request.body ?? {}) as Record<string, string>
-    const form = { decision: body.decision || undefined, reasonCode: body.reasonCode || undefined, reasonText: body.reasonText }
+    const form = {
+      decision: body.decision || undefined,
+      reasonCode: body.reasonCode || undefined,
+      reasonText: body.reasonText,
+    }
     try {
       await services.triage.decide(actorOf(request), id, form)
     } catch (error) {
@@ -64,7 +73,10 @@ export function triageRoutes(app: FastifyInstance, { services }: RouteContext): 
     actor: ReturnType<typeof actorOf>,
     extra: Record<string, unknown>,
   ) {
-    const [record, assessment] = await Promise.all([services.intake.getIncident(actor, id), services.triage.assessment(id)])
+    const [record, assessment] = await Promise.all([
+      services.intake.getIncident(actor, id),
+      services.triage.assessment(id),
+    ])
     return reply.render('triage/views/incident.njk', {
       pageTitle: `Incident ${record.incident.force_reference}`,
       record,

@@ -169,8 +169,7 @@ describe('assessEligibility', () => {
       name: 'singular counts',
       input: facts({ priorIncidentsSamePeople12m: 1, priorIncidentsSameAddress12m: 1 }),
       expected: [
-        'Repeat victimisation: 1 earlier incident involving the same victim or suspect ' +
-          'in the previous 12 months',
+        'Repeat victimisation: 1 earlier incident involving the same victim or suspect ' + 'in the previous 12 months',
         'Repeat address: 1 earlier incident at the same address in the previous 12 months',
       ],
     },
@@ -178,8 +177,7 @@ describe('assessEligibility', () => {
       name: 'plural counts and escalation counting this incident',
       input: facts({ priorIncidentsSamePeople12m: 5, priorIncidentsSameAddress12m: 4 }),
       expected: [
-        'Repeat victimisation: 5 earlier incidents involving the same victim or suspect ' +
-          'in the previous 12 months',
+        'Repeat victimisation: 5 earlier incidents involving the same victim or suspect ' + 'in the previous 12 months',
         'Possible escalation: 6 incidents involving the same people within 12 months, including this one; ' +
           'early intervention may prevent future high harm',
         'Repeat address: 4 earlier incidents at the same address in the previous 12 months',

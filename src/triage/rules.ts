@@ -92,9 +92,7 @@ export function assessEligibility(facts: TriageFacts): Eligibility {
   if (address >= 1) {
     reasons.push({
       code: 'repeat_address',
-      text:
-        `Repeat address: ${count(address, 'earlier incident')} at the same address ` +
-        'in the previous 12 months',
+      text: `Repeat address: ${count(address, 'earlier incident')} at the same address ` + 'in the previous 12 months',
     })
   }
 
@@ -102,9 +100,7 @@ export function assessEligibility(facts: TriageFacts): Eligibility {
   if (!eligible) {
     reasons.push({
       code: 'low_risk_no_factors',
-      text:
-        `${RISK_LABELS[facts.riskLevel]} with no additional vulnerabilities, ` +
-        'health needs or repeat incidents',
+      text: `${RISK_LABELS[facts.riskLevel]} with no additional vulnerabilities, ` + 'health needs or repeat incidents',
     })
   }
   return { eligible, reasons }
@@ -137,8 +133,7 @@ const sameLocalDay = (a: Date, b: Date) => {
 }
 
 // A time alone is ambiguous unless it is today's.
-const localWhen = (date: Date, now: Date) =>
-  sameLocalDay(date, now) ? formatLocalTime(date) : formatLocal(date)
+const localWhen = (date: Date, now: Date) => (sameLocalDay(date, now) ? formatLocalTime(date) : formatLocal(date))
 const atOrOn = (date: Date, now: Date) => `${sameLocalDay(date, now) ? 'at' : 'on'} ${localWhen(date, now)}`
 
 /**
@@ -221,13 +216,7 @@ export interface PriorityScore {
   parts: ScorePart[]
 }
 
-function repeatPart(
-  code: string,
-  priors: number,
-  where: string,
-  perPrior: number,
-  maxPriors: number,
-): ScorePart {
+function repeatPart(code: string, priors: number, where: string, perPrior: number, maxPriors: number): ScorePart {
   const counted = Math.min(priors, maxPriors)
   const capped = priors > counted ? ` (${counted} counted)` : ''
   return { code, label: `${count(priors, 'earlier incident')} ${where}${capped}`, points: perPrior * counted }
@@ -242,9 +231,7 @@ export function priorityScore(
   const custody = custodyStatus(facts.custody, now)
   const inCustody = custody.state === 'in_custody'
   const releaseSoon =
-    inCustody &&
-    custody.until !== null &&
-    custody.until.getTime() - now.getTime() <= weights.releaseSoonHours * HOUR_MS
+    inCustody && custody.until !== null && custody.until.getTime() - now.getTime() <= weights.releaseSoonHours * HOUR_MS
   const recent = now.getTime() - facts.reportedAt.getTime() <= weights.recentReportHours * HOUR_MS
 
   const parts: ScorePart[] = [

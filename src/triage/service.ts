@@ -114,7 +114,14 @@ export class TriageService {
     const pageCount = Math.max(1, Math.ceil(total / pageSize))
     const page = Math.min(query.page, pageCount)
     const pageRows = rows.slice((page - 1) * pageSize, page * pageSize)
-    const details = new Map((await repo.queueDisplayRows(this.db, pageRows.map((r) => r.id))).map((d) => [d.id, d]))
+    const details = new Map(
+      (
+        await repo.queueDisplayRows(
+          this.db,
+          pageRows.map((r) => r.id),
+        )
+      ).map((d) => [d.id, d]),
+    )
     const items = pageRows.map((r) => {
       const d = details.get(r.id)!
       return {
@@ -187,7 +194,12 @@ export class TriageService {
         recordType: 'incident',
         recordId: incidentId,
         fields: ['triage_decision'],
-        details: { decisionId: id, decision: input.decision, reasonCode: input.reasonCode, previous: assessment.status },
+        details: {
+          decisionId: id,
+          decision: input.decision,
+          reasonCode: input.reasonCode,
+          previous: assessment.status,
+        },
       })
       return { id }
     })

@@ -6,7 +6,9 @@ import { runSqlScript } from '../sql-script.ts'
  * and custody episodes, triage decisions, imports and the append-only audit log.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await runSqlScript(db, `
+  await runSqlScript(
+    db,
+    `
     create table agency (
       id uuid primary key default gen_random_uuid(),
       code text not null unique,
@@ -186,7 +188,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     end $$;
     create trigger audit_event_no_change before update or delete on audit_event
       for each statement execute function audit_event_immutable();
-  `)
+  `,
+  )
 }
 
 export async function down(): Promise<void> {
