@@ -1,5 +1,5 @@
 import type { Actor } from './actor.ts'
-import { HEALTH_ROLES, type Role } from './roles.ts'
+import { HEALTH_ROLES, ROLES, type Role } from './roles.ts'
 
 /**
  * What each role may do. Every route names one of these actions; the server refuses the
@@ -12,16 +12,8 @@ export const PERMISSIONS = {
   'triage:view': ['detective_sergeant', 'op_provide_officer', 'health_idva', 'safeguarding_officer'],
   'triage:decide': ['detective_sergeant'],
   'custody:view': ['detective_sergeant', 'op_provide_officer', 'health_idva', 'safeguarding_officer'],
-  'reference:view': [
-    'response_officer',
-    'detective_sergeant',
-    'op_provide_officer',
-    'health_idva',
-    'safeguarding_officer',
-    'marac_coordinator',
-    'analyst',
-    'administrator',
-  ],
+  // Every role: the start page, the API document and signing out.
+  'reference:view': ROLES,
 } as const satisfies Record<string, readonly Role[]>
 
 export type Action = keyof typeof PERMISSIONS

@@ -1,3 +1,4 @@
+import { INCIDENT_CSV_COLUMNS } from './csv-format.ts'
 import { randomUUID } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
@@ -400,18 +401,7 @@ describeEachEngine('intake routes', (engine) => {
     it('names every required field when the form is sent empty', async () => {
       const res = await postForm({ _csrf: officer.csrf })
       assert.equal(res.statusCode, 400)
-      for (const field of [
-        'force_reference',
-        'reported_at',
-        'occurred_at',
-        'address',
-        'postcode',
-        'area',
-        'risk_tool',
-        'risk_level',
-        'victim_first_name',
-        'victim_last_name',
-      ]) {
+      for (const field of INCIDENT_CSV_COLUMNS.filter((c) => c.required).map((c) => c.name)) {
         assert.ok(res.body.includes(`href="#${field}"`), `no error for ${field}`)
       }
       assert.ok(!res.body.includes('href="#location"') && !res.body.includes('href="#risk"'))
