@@ -34,7 +34,7 @@ export async function importBench(): Promise<void> {
     const report = progressReporter('Importing')
     const start = Date.now()
     const outcome = await rt.services.imports.run(actor, jobId, file, 'all_or_nothing', (p) => {
-      if (p.phase === 'importing') report(Math.round(p.fraction * 100), 100, '% of the file')
+      if (p.phase === 'importing') report(Math.round(p.fraction * 100), 100, '%')
     })
     const seconds = (Date.now() - start) / 1000
     clearInterval(sampler)

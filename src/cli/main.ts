@@ -107,7 +107,7 @@ importCmd
       const jobId = await rt.services.imports.createJob(actor, basename(file), mode)
       const importing = progressReporter('Checking and importing')
       const outcome = await rt.services.imports.run(actor, jobId, file, mode, (p) => {
-        if (p.phase === 'importing') importing(Math.round(p.fraction * 100), 100, '% of the file')
+        if (p.phase === 'importing') importing(Math.round(p.fraction * 100), 100, '%')
       })
       console.log(
         `${outcome.status}: ${outcome.totalRows} rows, ${outcome.importedRows} imported, ` +

@@ -10,7 +10,8 @@ export function progressReporter(label: string): (done: number, total: number, u
     if (!tty && now - lastAt < 2000 && done !== total) return
     lastPct = pct
     lastAt = now
-    const line = `${label}: ${pct}% (${done.toLocaleString('en-GB')} of ${total.toLocaleString('en-GB')} ${unit})`
+    const counts = unit === '%' ? '' : ` (${done.toLocaleString('en-GB')} of ${total.toLocaleString('en-GB')} ${unit})`
+    const line = `${label}: ${pct}%${counts}`
     if (tty) process.stderr.write(`\r${line}${done === total ? '\n' : ''}`)
     else process.stderr.write(`${line}\n`)
   }

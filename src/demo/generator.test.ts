@@ -62,13 +62,15 @@ describe('generateIncidents', () => {
     assert.throws(() => generate(10, 1, 0), RangeError)
   })
 
-  it('gives unique references, dated by the UK day of the report', () => {
+  it('gives references unique across seeds, dated by the UK day of the report', () => {
+    const other = new Set(generate(2_000, 4).map((i) => i.forceReference))
+    assert.ok(generate(2_000, 3).every((i) => !other.has(i.forceReference)))
     const incidents = generate(20_000, 3)
     assert.equal(new Set(incidents.map((i) => i.forceReference)).size, incidents.length)
     for (const { forceReference, reportedAt } of incidents.slice(0, 500)) {
       const { year, month, day } = localParts(new Date(reportedAt))
       const date = `${year}${String(month).padStart(2, '0')}${String(day).padStart(2, '0')}`
-      assert.match(forceReference, new RegExp(`^LC-${date}-\\d{6}$`))
+      assert.match(forceReference, new RegExp(`^LC3-${date}-\\d{6}$`))
     }
   })
 

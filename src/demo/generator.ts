@@ -536,7 +536,8 @@ export function* generateIncidents(opts: GenerateOptions): Generator<IncidentInp
   for (let n = 0; n < count; n++) {
     const { reportedMs, dayStamp } = nextTime()
     if (dayStamp !== day) [day, sequence] = [dayStamp, 0]
-    const forceReference = `LC-${dayStamp}-${String(++sequence).padStart(6, '0')}`
+    // The seed is part of the reference, so data sets made with different seeds can be combined.
+    const forceReference = `LC${seed}-${dayStamp}-${String(++sequence).padStart(6, '0')}`
     const state = draw(rng, areas)
     let occurredMs = reportedMs - draw(rng, REPORT_DELAY_HOURS) * rng.next() * HOUR_MS
 
