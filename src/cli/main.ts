@@ -14,6 +14,7 @@ import { INCIDENT_CSV_COLUMNS, incidentToCsvRecord } from '../intake/csv-format.
 import type { IncidentInput } from '../intake/incident-schema.ts'
 import { systemClock } from '../common/clock.ts'
 import { progressReporter } from './progress.ts'
+import { SETTINGS, changeSetting, readSetting, type SettingKey } from '../settings/settings.ts'
 
 const int =
   (name: string, min = 0) =>
@@ -198,6 +199,35 @@ token
         const state = t.revoked_at ? 'revoked' : t.expires_at < new Date() ? 'expired' : 'active'
         console.log(`${t.id}  ${t.prefix}…  ${t.username}  ${state}  expires ${t.expires_at.toISOString()}  ${t.name}`)
       }
+    })
+  })
+
+const setting = program.command('setting').description('Settings a programme changes without a release')
+setting
+  .command('list')
+  .description('Show every setting and its current value')
+  .action(async () => {
+    await withRuntime(async (rt) => {
+      for (const key of Object.keys(SETTINGS) as SettingKey[]) {
+        console.log(`${key} = ${JSON.stringify(await readSetting(rt.deps.db, key))}`)
+      }
+    })
+  })
+setting
+  .command('set <key> <json>')
+  .description(`Change a setting; keys: ${Object.keys(SETTINGS).join(', ')}`)
+  .action(async (key: string, json: string) => {
+    if (!(key in SETTINGS))
+      throw new InvalidArgumentError(`Unknown setting ${key}; settings are ${Object.keys(SETTINGS).join(', ')}`)
+    let value: unknown
+    try {
+      value = JSON.parse(json)
+    } catch {
+      throw new InvalidArgumentError(`The value must be JSON, like 48 or {"risk": …}`)
+    }
+    await withRuntime(async (rt) => {
+      await changeSetting(rt.deps.db, systemActor('cli'), rt.deps.clock.now(), key as SettingKey, value)
+      console.log(`${key} = ${JSON.stringify(await readSetting(rt.deps.db, key as SettingKey))}`)
     })
   })
 

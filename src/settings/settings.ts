@@ -1,5 +1,7 @@
 import { z } from 'zod'
-import type { Queryable } from '../db/database.ts'
+import type { Database, Queryable } from '../db/database.ts'
+import type { Actor } from '../auth/actor.ts'
+import { recordAudit } from '../audit/audit.ts'
 import { DEFAULT_PRIORITY_WEIGHTS, type PriorityWeights } from '../triage/rules.ts'
 
 const points = z.number().min(0).max(1000)
@@ -53,4 +55,18 @@ export async function writeSetting<K extends SettingKey>(db: Queryable, key: K, 
     .values({ key, value: json })
     .onConflict((oc) => oc.column('key').doUpdateSet({ value: json, updated_at: new Date() }))
     .execute()
+}
+
+/** Changes a setting and records who changed it, in one transaction. */
+export async function changeSetting<K extends SettingKey>(
+  db: Database,
+  actor: Actor,
+  at: Date,
+  key: K,
+  value: unknown,
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await writeSetting(trx, key, value)
+    await recordAudit(trx, actor, at, { action: 'alter', recordType: 'setting', recordId: key, fields: ['value'] })
+  })
 }
