@@ -136,39 +136,43 @@ const sameLocalDay = (a: Date, b: Date) => {
 const localWhen = (date: Date, now: Date) => (sameLocalDay(date, now) ? formatLocalTime(date) : formatLocal(date))
 const atOrOn = (date: Date, now: Date) => `${sameLocalDay(date, now) ? 'at' : 'on'} ${localWhen(date, now)}`
 
+export type CustodyPosition = Omit<CustodyStatus, 'text'>
+
 /**
  * Where the suspect's custody stands at `now`. A recorded release wins over any expected time.
  * Exactly at the expected release time the window is treated as closed (release_due_passed).
+ * Cheap enough to run for every incident in a national-scale window; the wording is separate.
  */
-export function custodyStatus(custody: CustodyFacts | null, now: Date): CustodyStatus {
-  if (!custody) return { state: 'not_arrested', until: null, minutesLeft: null, text: 'No arrest recorded' }
-  if (custody.releasedAt) {
-    return {
-      state: 'released',
-      until: null,
-      minutesLeft: null,
-      text: `Suspect released ${atOrOn(custody.releasedAt, now)}`,
-    }
-  }
+export function custodyPosition(custody: CustodyFacts | null, now: Date): CustodyPosition {
+  if (!custody) return { state: 'not_arrested', until: null, minutesLeft: null }
+  if (custody.releasedAt) return { state: 'released', until: null, minutesLeft: null }
   const due = custody.expectedReleaseAt
-  if (!due) {
-    return { state: 'in_custody', until: null, minutesLeft: null, text: 'In custody, release time not known' }
-  }
+  if (!due) return { state: 'in_custody', until: null, minutesLeft: null }
   if (due.getTime() > now.getTime()) {
     // Rounded up, so a suspect still in custody never shows '0m left'.
-    const minutesLeft = Math.ceil((due.getTime() - now.getTime()) / MINUTE_MS)
-    return {
-      state: 'in_custody',
-      until: due,
-      minutesLeft,
-      text: `Suspect in custody until ${localWhen(due, now)} (${formatDuration(minutesLeft)} left)`,
-    }
+    return { state: 'in_custody', until: due, minutesLeft: Math.ceil((due.getTime() - now.getTime()) / MINUTE_MS) }
   }
-  return {
-    state: 'release_due_passed',
-    until: due,
-    minutesLeft: null,
-    text: `Expected release passed ${atOrOn(due, now)}: check with custody`,
+  return { state: 'release_due_passed', until: due, minutesLeft: null }
+}
+
+/** custodyPosition with the sentence a sergeant reads. */
+export function custodyStatus(custody: CustodyFacts | null, now: Date): CustodyStatus {
+  const position = custodyPosition(custody, now)
+  return { ...position, text: custodyText(position, custody, now) }
+}
+
+function custodyText(p: CustodyPosition, custody: CustodyFacts | null, now: Date): string {
+  switch (p.state) {
+    case 'not_arrested':
+      return 'No arrest recorded'
+    case 'released':
+      return `Suspect released ${atOrOn(custody!.releasedAt!, now)}`
+    case 'in_custody':
+      return p.until
+        ? `Suspect in custody until ${localWhen(p.until, now)} (${formatDuration(p.minutesLeft!)} left)`
+        : 'In custody, release time not known'
+    case 'release_due_passed':
+      return `Expected release passed ${atOrOn(p.until!, now)}: check with custody`
   }
 }
 
@@ -228,7 +232,7 @@ export function priorityScore(
   now: Date,
   weights: PriorityWeights = DEFAULT_PRIORITY_WEIGHTS,
 ): PriorityScore {
-  const custody = custodyStatus(facts.custody, now)
+  const custody = custodyPosition(facts.custody, now)
   const inCustody = custody.state === 'in_custody'
   const releaseSoon =
     inCustody && custody.until !== null && custody.until.getTime() - now.getTime() <= weights.releaseSoonHours * HOUR_MS

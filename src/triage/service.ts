@@ -98,7 +98,7 @@ export class TriageService {
           status: row.triage_status,
           eligibility: assessEligibility(facts),
           priority: priorityScore(facts, now, weights),
-          custody: custodyStatus(facts.custody, now),
+          custodyFacts: facts.custody,
         }
       })
       .filter((r) => query.eligibility === 'all' || r.eligibility.eligible === (query.eligibility === 'eligible'))
@@ -122,10 +122,12 @@ export class TriageService {
         )
       ).map((d) => [d.id, d]),
     )
-    const items = pageRows.map((r) => {
+    // Custody wording is only needed for the rows shown.
+    const items = pageRows.map(({ custodyFacts, ...r }) => {
       const d = details.get(r.id)!
       return {
         ...r,
+        custody: custodyStatus(custodyFacts, now),
         forceReference: d.force_reference,
         area: d.area,
         postcode: d.postcode,
