@@ -77,6 +77,8 @@ describeEachEngine('intake routes', (engine) => {
   after(() => t.close())
 
   const auth = (user: string) => ({ authorization: `Bearer ${tokens[user]}` })
+  const storedWithReference = async (reference: string) =>
+    (await t.deps.db.selectFrom('incident').select('id').where('force_reference', '=', reference).execute()).length
   const postIncident = (payload: unknown, user = 'officer') =>
     t.app.inject({ method: 'POST', url: '/api/v1/incidents', headers: auth(user), payload: payload as object })
 
@@ -139,12 +141,7 @@ describeEachEngine('intake routes', (engine) => {
       assert.equal(res.statusCode, 409)
       assert.equal(res.json().error, 'conflict')
       assert.match(res.json().message, new RegExp(`force reference ${input.forceReference} already exists`))
-      const rows = await t.deps.db
-        .selectFrom('incident')
-        .select('id')
-        .where('force_reference', '=', input.forceReference)
-        .execute()
-      assert.equal(rows.length, 1)
+      assert.equal(await storedWithReference(input.forceReference), 1)
     })
 
     const refusals: [string, () => Record<string, string>, number, string][] = [
@@ -159,12 +156,7 @@ describeEachEngine('intake routes', (engine) => {
         const res = await t.app.inject({ method: 'POST', url: '/api/v1/incidents', headers: headers(), payload: input })
         assert.equal(res.statusCode, status)
         assert.equal(res.json().error, error)
-        const rows = await t.deps.db
-          .selectFrom('incident')
-          .select('id')
-          .where('force_reference', '=', input.forceReference)
-          .execute()
-        assert.equal(rows.length, 0)
+        assert.equal(await storedWithReference(input.forceReference), 0)
       })
     }
 
@@ -389,12 +381,7 @@ describeEachEngine('intake routes', (engine) => {
         assert.match(res.body, /<title>Error: /)
         // What the officer typed is kept.
         assert.ok(res.body.includes(`value="${body.force_reference}"`))
-        const rows = await t.deps.db
-          .selectFrom('incident')
-          .select('id')
-          .where('force_reference', '=', body.force_reference!)
-          .execute()
-        assert.equal(rows.length, 0)
+        assert.equal(await storedWithReference(body.force_reference!), 0)
       })
     }
 
@@ -420,12 +407,7 @@ describeEachEngine('intake routes', (engine) => {
         const body = formBody(csrf ? { _csrf: csrf } : {})
         const res = await postForm(body)
         assert.equal(res.statusCode, 403)
-        const rows = await t.deps.db
-          .selectFrom('incident')
-          .select('id')
-          .where('force_reference', '=', body.force_reference!)
-          .execute()
-        assert.equal(rows.length, 0)
+        assert.equal(await storedWithReference(body.force_reference!), 0)
       }
     })
   })

@@ -33,6 +33,13 @@ import { appStylesheet } from './styles.ts'
 import { isApiRequest, requireAction, zodIssues } from './http.ts'
 import { homeRoutes } from './home-routes.ts'
 
+/** How the errors services throw reach HTTP clients. */
+const SERVICE_ERRORS: [new (...args: never[]) => Error, { status: number; code: string }][] = [
+  [NotFoundError, { status: 404, code: 'not_found' }],
+  [ForbiddenError, { status: 403, code: 'forbidden' }],
+  [ConflictError, { status: 409, code: 'conflict' }],
+]
+
 export interface AppDeps {
   config: AppConfig
   db: Database
@@ -185,14 +192,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       }
       return reply.code(400).send({ error: 'validation', message: 'The request has errors', issues })
     }
-    const known =
-      error instanceof NotFoundError
-        ? { status: 404, code: 'not_found' }
-        : error instanceof ForbiddenError
-          ? { status: 403, code: 'forbidden' }
-          : error instanceof ConflictError
-            ? { status: 409, code: 'conflict' }
-            : null
+    const known = SERVICE_ERRORS.find(([type]) => error instanceof type)?.[1]
     const statusCode = known?.status ?? (error as { statusCode?: number }).statusCode ?? 500
     if (statusCode >= 500) request.log.error({ err: error }, 'request failed')
     const message = statusCode >= 500 ? 'Something went wrong. The error has been logged.' : (error as Error).message

@@ -38,12 +38,25 @@ export const SETTINGS = {
 export type SettingKey = keyof typeof SETTINGS
 type SettingValue<K extends SettingKey> = (typeof SETTINGS)[K]['default']
 
-export async function readSetting<K extends SettingKey>(db: Queryable, key: K): Promise<SettingValue<K>> {
-  const row = await db.selectFrom('setting').select('value').where('key', '=', key).executeTakeFirst()
+function parseStored<K extends SettingKey>(key: K, row: { value: unknown } | undefined): SettingValue<K> {
   if (row === undefined) return SETTINGS[key].default
   const parsed = SETTINGS[key].schema.safeParse(row.value)
   if (!parsed.success) throw new Error(`Setting ${key} holds an invalid value: ${parsed.error.message}`)
   return parsed.data as SettingValue<K>
+}
+
+export async function readSetting<K extends SettingKey>(db: Queryable, key: K): Promise<SettingValue<K>> {
+  return parseStored(key, await db.selectFrom('setting').select('value').where('key', '=', key).executeTakeFirst())
+}
+
+/** Several settings in one query, for request paths that need them together. */
+export async function readSettings<K extends SettingKey>(
+  db: Queryable,
+  keys: K[],
+): Promise<{ [P in K]: SettingValue<P> }> {
+  const rows = await db.selectFrom('setting').select(['key', 'value']).where('key', 'in', keys).execute()
+  const byKey = new Map(rows.map((r) => [r.key, r]))
+  return Object.fromEntries(keys.map((k) => [k, parseStored(k, byKey.get(k))])) as { [P in K]: SettingValue<P> }
 }
 
 export async function writeSetting<K extends SettingKey>(db: Queryable, key: K, value: unknown): Promise<void> {

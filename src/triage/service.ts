@@ -1,12 +1,12 @@
 import { z } from 'zod'
-import type { Database } from '../db/database.ts'
+import type { Database, Queryable } from '../db/database.ts'
 import type { Clock } from '../common/clock.ts'
 import type { Actor } from '../auth/actor.ts'
 import { recordAudit } from '../audit/audit.ts'
 import { NotFoundError, ValidationError } from '../common/errors.ts'
 import { localWindowStart } from '../common/uk-time.ts'
 import { RISK_LEVELS } from '../intake/incident-schema.ts'
-import { readSetting } from '../settings/settings.ts'
+import { readSetting, readSettings } from '../settings/settings.ts'
 import { repeated } from '../server/query.ts'
 import type { TriageStatus } from '../db/schema.ts'
 import { DECISIONS, DECISION_REASON_CODES, decisionIssues } from './decisions.ts'
@@ -58,16 +58,25 @@ function factsOf(row: Awaited<ReturnType<typeof repo.queueCandidates>>[number]):
   }
 }
 
+export interface TriageWindow {
+  start: Date
+  end: Date
+  hours: number
+}
+
+/** The window of `hours` of UK wall-clock time ending now. */
+function windowEnding(now: Date, hours: number): TriageWindow {
+  return { start: localWindowStart(now, hours), end: now, hours }
+}
+
 export class TriageService {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
   ) {}
 
-  async window(): Promise<{ start: Date; end: Date; hours: number }> {
-    const now = this.clock.now()
-    const hours = await readSetting(this.db, 'triage.windowHours')
-    return { start: localWindowStart(now, hours), end: now, hours }
+  async window(): Promise<TriageWindow> {
+    return windowEnding(this.clock.now(), await readSetting(this.db, 'triage.windowHours'))
   }
 
   /**
@@ -76,11 +85,9 @@ export class TriageService {
    */
   async queue(actor: Actor, query: QueueQuery) {
     const now = this.clock.now()
-    const window = await this.window()
-    const [pageSize, weights] = await Promise.all([
-      readSetting(this.db, 'triage.pageSize'),
-      readSetting(this.db, 'triage.priorityWeights'),
-    ])
+    const settings = await readSettings(this.db, ['triage.windowHours', 'triage.pageSize', 'triage.priorityWeights'])
+    const window = windowEnding(now, settings['triage.windowHours'])
+    const pageSize = settings['triage.pageSize']
     const candidates = await repo.queueCandidates(this.db, {
       start: window.start,
       end: window.end,
@@ -88,21 +95,22 @@ export class TriageService {
       risks: query.risk,
       statuses: query.status,
     })
-    const scored = candidates
+    const rows = candidates
       .map((row) => {
         const facts = factsOf(row)
+        const priority = priorityScore(facts, now, settings['triage.priorityWeights'])
         return {
           id: row.id,
           reportedAt: row.reported_at,
           riskLevel: row.risk_level,
           status: row.triage_status,
           eligibility: assessEligibility(facts),
-          priority: priorityScore(facts, now, weights),
+          priority,
+          total: priority.total,
           custodyFacts: facts.custody,
         }
       })
       .filter((r) => query.eligibility === 'all' || r.eligibility.eligible === (query.eligibility === 'eligible'))
-    const rows = scored.map((r) => ({ ...r, total: r.priority.total }))
     rows.sort(
       query.sort === 'reported'
         ? (a, b) => b.reportedAt.getTime() - a.reportedAt.getTime()
@@ -150,20 +158,26 @@ export class TriageService {
       page,
       pageSize,
       pageCount,
-      eligibleCount: scored.filter((r) => r.eligibility.eligible).length,
+      eligibleCount: rows.filter((r) => r.eligibility.eligible).length,
     }
+  }
+
+  /** The triage rules applied to one incident now, read through `db` (a transaction when deciding). */
+  private async evaluate(db: Queryable, incidentId: string) {
+    const [row] = await repo.queueCandidates(db, { ids: [incidentId] })
+    if (!row) throw new NotFoundError('No incident with that id')
+    const facts = factsOf(row)
+    return { row, facts, eligibility: assessEligibility(facts) }
   }
 
   /** The triage view of one incident: rules' explanations, custody and decision history. */
   async assessment(incidentId: string) {
     const now = this.clock.now()
-    const [row] = await repo.queueCandidates(this.db, { ids: [incidentId] })
-    if (!row) throw new NotFoundError('No incident with that id')
-    const facts = factsOf(row)
+    const { row, facts, eligibility } = await this.evaluate(this.db, incidentId)
     const weights = await readSetting(this.db, 'triage.priorityWeights')
     return {
       status: row.triage_status,
-      eligibility: assessEligibility(facts),
+      eligibility,
       priority: priorityScore(facts, now, weights),
       custody: custodyStatus(facts.custody, now),
       history: await repo.decisionHistory(this.db, incidentId),
@@ -177,11 +191,12 @@ export class TriageService {
       throw new ValidationError(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })))
     }
     const input = parsed.data
-    const assessment = await this.assessment(incidentId)
-    const issues = decisionIssues(input, assessment.eligibility.eligible)
-    if (issues.length > 0) throw new ValidationError(issues)
     const now = this.clock.now()
+    // The incident is read inside the transaction, so the audit's "previous" is the status replaced.
     return this.db.transaction().execute(async (trx) => {
+      const { row, eligibility } = await this.evaluate(trx, incidentId)
+      const issues = decisionIssues(input, eligibility.eligible)
+      if (issues.length > 0) throw new ValidationError(issues)
       const id = await repo.insertDecision(trx, {
         incidentId,
         decision: input.decision,
@@ -200,7 +215,7 @@ export class TriageService {
           decisionId: id,
           decision: input.decision,
           reasonCode: input.reasonCode,
-          previous: assessment.status,
+          previous: row.triage_status,
         },
       })
       return { id }
