@@ -27,7 +27,12 @@ export async function importBench(): Promise<void> {
   const { rt, cleanup } = await benchRuntime(engine)
   try {
     const actor = systemActor('bench')
-    const jobId = await rt.services.imports.createJob(actor, 'extract.csv', 'all_or_nothing')
+    const jobId = await rt.services.imports.createJob(
+      actor,
+      'extract.csv',
+      'all_or_nothing',
+      await rt.services.intake.ownerAgency(),
+    )
     let peakRss = process.memoryUsage().rss
     const baseRss = peakRss
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50)

@@ -2,6 +2,7 @@ import { loadConfig, type AppConfig } from '../src/config.ts'
 import { openRuntime, type Runtime } from '../src/server/runtime.ts'
 import { startPostgres } from '../scripts/postgres.ts'
 import { mkdtempSync, rmSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 
@@ -17,7 +18,12 @@ export async function benchRuntime(
   const dataDir = mkdtempSync(path.join(tmpdir(), 'provide-bench-'))
   const server = engine === 'postgresql' && !process.env.BENCH_DATABASE_URL ? await startPostgres() : null
   const url = engine === 'postgresql' ? (process.env.BENCH_DATABASE_URL ?? server!.url) : undefined
-  const config = { ...loadConfig({ PROVIDE_DATA_DIR: dataDir, LOG_LEVEL: 'silent' }), databaseUrl: url }
+  const config = {
+    ...loadConfig({ PROVIDE_DATA_DIR: dataDir, LOG_LEVEL: 'silent' }),
+    databaseUrl: url,
+    // A throwaway key for the throwaway database: two-step sign-in secrets need one.
+    secretKey: randomBytes(32),
+  }
   const rt = await openRuntime(config)
   return {
     rt,

@@ -1,5 +1,6 @@
 import path from 'node:path'
 import { z } from 'zod'
+import { parseSecretKey } from './auth/secrets.ts'
 
 /** Everything read from the environment, validated once at start-up. */
 const envSchema = z.object({
@@ -18,6 +19,23 @@ const envSchema = z.object({
   PROVIDE_UPLOAD_LIMIT_MB: z.coerce.number().positive().default(50),
   /** Areas a new installation starts with, comma-separated. */
   PROVIDE_AREAS: z.string().default('Blackpool,Fylde,Wyre,Lancaster,Morecambe'),
+  /**
+   * 32 random bytes in base64 that encrypt two-step sign-in secrets. Required with DATABASE_URL;
+   * on the embedded database it is generated into the data directory when unset.
+   */
+  PROVIDE_SECRET_KEY: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v) return undefined
+      const key = parseSecretKey(v)
+      if (!key) ctx.addIssue({ code: 'custom', message: 'must be 32 bytes in base64 (openssl rand -base64 32)' })
+      return key ?? undefined
+    }),
+  /** Sign-in attempts (password or code) a client address may make a minute. */
+  PROVIDE_SIGN_IN_RATE_LIMIT: z.coerce.number().int().positive().default(20),
+  /** API requests a bearer token (or, without one, a client address) may make a minute. */
+  PROVIDE_API_RATE_LIMIT: z.coerce.number().int().positive().default(600),
 })
 
 export interface AppConfig {
@@ -30,6 +48,10 @@ export interface AppConfig {
   logLevel: string
   uploadLimitBytes: number
   areas: string[]
+  /** Unset means: generate one into the data directory (embedded database only); see `src/auth/secrets.ts`. */
+  secretKey: Buffer | undefined
+  signInRateLimitPerMinute: number
+  apiRateLimitPerMinute: number
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -51,6 +73,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     areas: e.PROVIDE_AREAS.split(',')
       .map((a) => a.trim())
       .filter(Boolean),
+    secretKey: e.PROVIDE_SECRET_KEY,
+    signInRateLimitPerMinute: e.PROVIDE_SIGN_IN_RATE_LIMIT,
+    apiRateLimitPerMinute: e.PROVIDE_API_RATE_LIMIT,
   }
 }
 

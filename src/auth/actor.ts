@@ -8,6 +8,9 @@ export interface Actor {
   agencyId: string
   agencyName: string
   roles: Role[]
+  /** Teams the user belongs to and the areas they cover, for team-scoped access. */
+  teamIds: string[]
+  teamAreas: string[]
   via: 'session' | 'token' | 'system'
   requestId: string | null
 }
@@ -21,6 +24,8 @@ export function systemActor(purpose: string): Actor {
     agencyId: '00000000-0000-0000-0000-000000000000',
     agencyName: 'System',
     roles: [],
+    teamIds: [],
+    teamAreas: [],
     via: 'system',
     requestId: null,
   }

@@ -1,6 +1,8 @@
 import { sql } from 'kysely'
 import type { Queryable } from '../db/database.ts'
+import type { SessionStage } from '../db/schema.ts'
 import type { Role } from './roles.ts'
+import type { ThrottleState } from './lockout.ts'
 
 export interface UserWithRoles {
   id: string
@@ -11,6 +13,8 @@ export interface UserWithRoles {
   password_hash: string | null
   disabled_at: Date | null
   roles: Role[]
+  team_ids: string[]
+  team_areas: string[]
 }
 
 export async function findUserByUsername(db: Queryable, username: string): Promise<UserWithRoles | undefined> {
@@ -42,13 +46,32 @@ function userQuery(db: Queryable) {
           eb.val<Role[]>([]),
         )
         .as('roles'),
+      eb.fn
+        .coalesce(
+          eb
+            .selectFrom('team_member as tm')
+            .whereRef('tm.user_id', '=', 'u.id')
+            .select(sql<string[]>`array_agg(tm.team_id)`.as('team_ids')),
+          eb.val<string[]>([]),
+        )
+        .as('team_ids'),
+      eb.fn
+        .coalesce(
+          eb
+            .selectFrom('team_member as tm')
+            .innerJoin('team_area as ta', 'ta.team_id', 'tm.team_id')
+            .whereRef('tm.user_id', '=', 'u.id')
+            .select(sql<string[]>`array_agg(distinct ta.area)`.as('team_areas')),
+          eb.val<string[]>([]),
+        )
+        .as('team_areas'),
     ])
     .$castTo<UserWithRoles>()
 }
 
 export async function insertSession(
   db: Queryable,
-  s: { idHash: string; userId: string; csrfToken: string; now: Date; expiresAt: Date },
+  s: { idHash: string; userId: string; csrfToken: string; now: Date; expiresAt: Date; stage: SessionStage },
 ): Promise<void> {
   await db
     .insertInto('user_session')
@@ -59,6 +82,7 @@ export async function insertSession(
       created_at: s.now,
       last_seen_at: s.now,
       expires_at: s.expiresAt,
+      stage: s.stage,
     })
     .execute()
 }
@@ -72,7 +96,149 @@ export async function touchSession(db: Queryable, idHash: string, now: Date): Pr
 }
 
 export async function revokeSession(db: Queryable, idHash: string, now: Date): Promise<void> {
-  await db.updateTable('user_session').set({ revoked_at: now }).where('id_hash', '=', idHash).execute()
+  await db
+    .updateTable('user_session')
+    .set({ revoked_at: now })
+    .where('id_hash', '=', idHash)
+    .where('revoked_at', 'is', null)
+    .execute()
+}
+
+/** One more wrong code on a half-signed-in session; returns the new count. */
+export async function addFactorFailure(db: Queryable, idHash: string): Promise<number> {
+  const row = await db
+    .updateTable('user_session')
+    .set((eb) => ({ factor_failures: eb('factor_failures', '+', 1) }))
+    .where('id_hash', '=', idHash)
+    .returning('factor_failures')
+    .executeTakeFirst()
+  return row?.factor_failures ?? 0
+}
+
+/** Ends a user's other live sessions, keeping the one making the change. */
+export async function revokeOtherSessions(db: Queryable, userId: string, keepIdHash: string | null, now: Date) {
+  let q = db
+    .updateTable('user_session')
+    .set({ revoked_at: now })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+  if (keepIdHash) q = q.where('id_hash', '<>', keepIdHash)
+  await q.execute()
+}
+
+export async function findThrottle(db: Queryable, keyHash: string): Promise<ThrottleState | undefined> {
+  const row = await db.selectFrom('sign_in_throttle').selectAll().where('key_hash', '=', keyHash).executeTakeFirst()
+  return row && { failures: row.failures, lastFailureAt: row.last_failure_at, lockedUntil: row.locked_until }
+}
+
+/**
+ * The counter for a key, locked for the rest of the transaction so concurrent failures count one
+ * by one; a new key starts at zero.
+ */
+export async function lockThrottle(db: Queryable, keyHash: string, now: Date): Promise<ThrottleState> {
+  await db
+    .insertInto('sign_in_throttle')
+    .values({ key_hash: keyHash, failures: 0, last_failure_at: now, locked_until: null })
+    .onConflict((oc) => oc.column('key_hash').doNothing())
+    .execute()
+  const row = await db
+    .selectFrom('sign_in_throttle')
+    .selectAll()
+    .where('key_hash', '=', keyHash)
+    .forUpdate()
+    .executeTakeFirstOrThrow()
+  return { failures: row.failures, lastFailureAt: row.last_failure_at, lockedUntil: row.locked_until }
+}
+
+export async function saveThrottle(db: Queryable, keyHash: string, state: ThrottleState): Promise<void> {
+  await db
+    .updateTable('sign_in_throttle')
+    .set({ failures: state.failures, last_failure_at: state.lastFailureAt, locked_until: state.lockedUntil })
+    .where('key_hash', '=', keyHash)
+    .execute()
+}
+
+export async function clearThrottle(db: Queryable, keyHash: string): Promise<void> {
+  await db.deleteFrom('sign_in_throttle').where('key_hash', '=', keyHash).execute()
+}
+
+/** Counters nobody has failed on for a while: forgotten anyway (see `lockout.ts`), so removed. */
+export async function purgeThrottles(db: Queryable, before: Date): Promise<number> {
+  const r = await db.deleteFrom('sign_in_throttle').where('last_failure_at', '<', before).executeTakeFirst()
+  return Number(r.numDeletedRows)
+}
+
+export async function findTotp(db: Queryable, userId: string) {
+  return db.selectFrom('user_totp').selectAll().where('user_id', '=', userId).executeTakeFirst()
+}
+
+/** Starts (or restarts) setting up an authenticator; refuses to replace a confirmed one. */
+export async function savePendingTotp(db: Queryable, userId: string, secretEnc: string, now: Date): Promise<void> {
+  await db
+    .insertInto('user_totp')
+    .values({ user_id: userId, secret_enc: secretEnc, created_at: now })
+    .onConflict((oc) =>
+      oc
+        .column('user_id')
+        .doUpdateSet({ secret_enc: secretEnc, created_at: now, last_used_step: null })
+        .where('user_totp.confirmed_at', 'is', null),
+    )
+    .execute()
+}
+
+/**
+ * Records that a code of this step was used, if no code of this or a later step was: false means
+ * a replay (or a second request racing this one) and the code must be refused.
+ */
+export async function useTotpStep(
+  db: Queryable,
+  userId: string,
+  step: number,
+  confirmAt: Date | null = null,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('user_totp')
+    .set(confirmAt ? { last_used_step: step, confirmed_at: confirmAt } : { last_used_step: step })
+    .where('user_id', '=', userId)
+    .where((eb) => eb.or([eb('last_used_step', 'is', null), eb('last_used_step', '<', step)]))
+    .executeTakeFirst()
+  return Number(r.numUpdatedRows) === 1
+}
+
+export async function deleteTotp(db: Queryable, userId: string): Promise<number> {
+  await db.deleteFrom('user_recovery_code').where('user_id', '=', userId).execute()
+  const r = await db.deleteFrom('user_totp').where('user_id', '=', userId).executeTakeFirst()
+  return Number(r.numDeletedRows)
+}
+
+export async function replaceRecoveryCodes(db: Queryable, userId: string, hashes: string[], now: Date) {
+  await db.deleteFrom('user_recovery_code').where('user_id', '=', userId).execute()
+  await db
+    .insertInto('user_recovery_code')
+    .values(hashes.map((code_hash) => ({ user_id: userId, code_hash, created_at: now })))
+    .execute()
+}
+
+/** Marks an unused code used; false if there is no such unused code. */
+export async function useRecoveryCode(db: Queryable, userId: string, hash: string, now: Date): Promise<boolean> {
+  const r = await db
+    .updateTable('user_recovery_code')
+    .set({ used_at: now })
+    .where('user_id', '=', userId)
+    .where('code_hash', '=', hash)
+    .where('used_at', 'is', null)
+    .executeTakeFirst()
+  return Number(r.numUpdatedRows) === 1
+}
+
+export async function countUnusedRecoveryCodes(db: Queryable, userId: string): Promise<number> {
+  const r = await db
+    .selectFrom('user_recovery_code')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('user_id', '=', userId)
+    .where('used_at', 'is', null)
+    .executeTakeFirstOrThrow()
+  return Number(r.n)
 }
 
 export async function insertApiToken(
@@ -180,4 +346,15 @@ export async function countUsers(db: Queryable): Promise<number> {
 
 export async function findAgencyByCode(db: Queryable, code: string) {
   return db.selectFrom('agency').select(['id', 'name']).where('code', '=', code).executeTakeFirst()
+}
+
+/** Ends every live session of a user, so a change to their account applies from their next request. */
+export async function revokeAllSessions(db: Queryable, userId: string, now: Date): Promise<number> {
+  const result = await db
+    .updateTable('user_session')
+    .set({ revoked_at: now })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows)
 }

@@ -1,4 +1,4 @@
-/** The programme's roles. What each may do is in `permissions.ts`. */
+/** The programme's roles. What each may do is the access policy, `src/access/policy.ts`. */
 export const ROLES = [
   'response_officer',
   'detective_sergeant',
@@ -8,6 +8,7 @@ export const ROLES = [
   'marac_coordinator',
   'analyst',
   'administrator',
+  'information_governance',
 ] as const
 export type Role = (typeof ROLES)[number]
 
@@ -20,7 +21,5 @@ export const ROLE_LABELS: Record<Role, string> = {
   marac_coordinator: 'MARAC coordinator',
   analyst: 'Analyst',
   administrator: 'Administrator',
+  information_governance: 'Information governance lead',
 }
-
-/** Roles employed by the NHS trust; only they may see health details. */
-export const HEALTH_ROLES: readonly Role[] = ['health_idva']

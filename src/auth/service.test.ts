@@ -60,16 +60,30 @@ describeEachEngine('AuthService', (engine) => {
       assert.notEqual(a?.csrfToken, b?.csrfToken)
     })
 
-    const failures: { name: string; username: string; password: string; disable?: boolean; knownUser: boolean }[] = [
-      { name: 'wrong password', username: 'sergeant', password: 'not-the-password', knownUser: true },
-      { name: 'unknown user', username: 'nobody', password: DEMO_PASSWORD, knownUser: false },
-      { name: 'empty password', username: 'sergeant', password: '', knownUser: true },
+    const failures: {
+      name: string
+      username: string
+      password: string
+      disable?: boolean
+      knownUser: boolean
+      reason: string
+    }[] = [
+      {
+        name: 'wrong password',
+        username: 'sergeant',
+        password: 'not-the-password',
+        knownUser: true,
+        reason: 'wrong_password',
+      },
+      { name: 'unknown user', username: 'nobody', password: DEMO_PASSWORD, knownUser: false, reason: 'unknown_user' },
+      { name: 'empty password', username: 'sergeant', password: '', knownUser: true, reason: 'wrong_password' },
       {
         name: 'disabled user, right password',
         username: 'idva',
         password: DEMO_PASSWORD,
         disable: true,
         knownUser: true,
+        reason: 'disabled',
       },
     ]
     for (const f of failures) {
@@ -82,7 +96,7 @@ describeEachEngine('AuthService', (engine) => {
         assert.equal(rows.length, 1)
         assert.equal(rows[0]!.user_id, null) // no actor: nobody signed in
         assert.equal(rows[0]!.record_id !== null, f.knownUser)
-        assert.deepEqual(rows[0]!.details, { username: f.username, requestId: 'req-1' })
+        assert.deepEqual(rows[0]!.details, { username: f.username, reason: f.reason, requestId: 'req-1' })
         assert.ok(!JSON.stringify(rows[0]).includes(f.password || 'provide-demo'))
         assert.equal((await t.deps.db.selectFrom('user_session').select('id_hash').execute()).length, sessionsBefore)
       })

@@ -1,22 +1,121 @@
-import type { Database } from '../db/database.ts'
+import type { Database, Queryable } from '../db/database.ts'
+import type { SessionStage } from '../db/schema.ts'
 import type { Clock } from '../common/clock.ts'
 import { recordAudit } from '../audit/audit.ts'
 import { ValidationError, NotFoundError } from '../common/errors.ts'
+import { readSetting } from '../settings/settings.ts'
 import type { Actor } from './actor.ts'
 import { hashPassword, verifyPassword } from './passwords.ts'
 import { newSecret, sha256, API_TOKEN_PREFIX } from './tokens.ts'
+import { afterFailure, FAILURE_MEMORY_MS, isLocked } from './lockout.ts'
 import * as repo from './repository.ts'
 import type { Role } from './roles.ts'
 
 export const SESSION_IDLE_MS = 15 * 60 * 1000
 export const SESSION_ABSOLUTE_MS = 10 * 60 * 60 * 1000
+/** How long a half-signed-in session waits: for a code, or for the user to set up an authenticator. */
+export const PENDING_SESSION_MS: Record<Exclude<SessionStage, 'complete'>, number> = {
+  second_factor: 10 * 60 * 1000,
+  enrol: 30 * 60 * 1000,
+}
 
 export interface SessionContext {
   actor: Actor
   csrfToken: string
 }
 
-function toActor(u: repo.UserWithRoles, via: Actor['via'], requestId: string | null): Actor {
+/** A session opened by a right password: signed in, or waiting for a second factor or its set-up. */
+export interface SignInStart {
+  token: string
+  stage: SessionStage
+}
+
+/** A half-signed-in session, for the second-factor pages only. */
+export interface PendingSession {
+  idHash: string
+  stage: Exclude<SessionStage, 'complete'>
+  csrfToken: string
+  factorFailures: number
+  user: repo.UserWithRoles
+}
+
+/** Why a sign-in failed, for the audit trail only: the person signing in is never told. */
+export type SignInFailure = 'wrong_password' | 'unknown_user' | 'disabled' | 'no_roles' | 'locked' | 'wrong_code'
+
+/** Failed attempts are counted per username typed, hashed: unknown names are throttled like real ones. */
+export function throttleKey(username: string): string {
+  return sha256(`sign-in:${username.trim().toLowerCase()}`)
+}
+
+/** Counts a failure for the username and audits it (no password or code, ever). */
+export async function recordSignInFailure(
+  db: Database,
+  at: Date,
+  f: { username: string; userId: string | null; reason: SignInFailure; requestId: string | null },
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    // Locked attempts do not count, so guessing during the wait cannot stretch it past the cap.
+    if (f.reason !== 'locked') {
+      const key = throttleKey(f.username)
+      const state = await repo.lockThrottle(trx, key, at)
+      await repo.saveThrottle(trx, key, afterFailure(state, at))
+      await repo.purgeThrottles(trx, new Date(at.getTime() - FAILURE_MEMORY_MS))
+    }
+    await recordAudit(trx, null, at, {
+      action: 'sign_in_failed',
+      recordType: 'user',
+      recordId: f.userId,
+      details: { username: f.username, reason: f.reason, requestId: f.requestId },
+    })
+  })
+}
+
+export async function signInLocked(db: Queryable, username: string, at: Date): Promise<boolean> {
+  return isLocked(await repo.findThrottle(db, throttleKey(username)), at)
+}
+
+/**
+ * Ends a half-signed-in session and opens a signed-in one under a new id (so a cookie planted or
+ * seen before the second factor is worthless), clears the failure count and audits the sign-in.
+ */
+export async function completeSignIn(
+  trx: Queryable,
+  pending: PendingSession,
+  at: Date,
+  requestId: string | null,
+  factor: 'totp' | 'recovery_code' | 'enrolled',
+): Promise<string> {
+  await repo.revokeSession(trx, pending.idHash, at)
+  const token = await openSession(trx, pending.user.id, 'complete', at)
+  await repo.clearThrottle(trx, throttleKey(pending.user.username))
+  await recordAudit(trx, toActor(pending.user, 'session', requestId), at, {
+    action: 'sign_in',
+    recordType: 'user',
+    recordId: pending.user.id,
+    details: { factor },
+  })
+  return token
+}
+
+async function openSession(db: Queryable, userId: string, stage: SessionStage, now: Date): Promise<string> {
+  const token = newSecret()
+  const lifetime = stage === 'complete' ? SESSION_ABSOLUTE_MS : PENDING_SESSION_MS[stage]
+  await repo.insertSession(db, {
+    idHash: sha256(token),
+    userId,
+    csrfToken: newSecret(),
+    now,
+    expiresAt: new Date(now.getTime() + lifetime),
+    stage,
+  })
+  return token
+}
+
+function usable(user: repo.UserWithRoles | undefined): user is repo.UserWithRoles {
+  return !!user && !user.disabled_at && user.roles.length > 0
+}
+
+export function toActor(u: repo.UserWithRoles, via: Actor['via'], requestId: string | null): Actor {
   return {
     userId: u.id,
     username: u.username,
@@ -24,6 +123,8 @@ function toActor(u: repo.UserWithRoles, via: Actor['via'], requestId: string | n
     agencyId: u.agency_id,
     agencyName: u.agency_name,
     roles: u.roles,
+    teamIds: u.team_ids,
+    teamAreas: u.team_areas,
     via,
     requestId,
   }
@@ -35,50 +136,100 @@ export class AuthService {
     private readonly clock: Clock,
   ) {}
 
-  /** Returns the new session's cookie value, or null; the caller shows one message for every failure. */
-  async signIn(username: string, password: string, requestId: string | null): Promise<string | null> {
+  /**
+   * Checks a password and opens a session at the stage the account needs next: signed in, or
+   * waiting for a second factor, or for the user to set one up (when `auth.mfaRequired`). Null for
+   * every failure alike, including a right password while the username is locked: the caller
+   * shows one message. `replacing` is the cookie the browser already had, which is revoked.
+   */
+  async beginSignIn(
+    username: string,
+    password: string,
+    opts: { requestId: string | null; replacing?: string | null },
+  ): Promise<SignInStart | null> {
     const now = this.clock.now()
     const name = username.trim().toLowerCase()
+    const locked = await signInLocked(this.db, name, now)
     const user = await repo.findUserByUsername(this.db, name)
+    // Always one argon2 verification (a dummy hash for unknown users), so timing tells nothing.
     const ok = await verifyPassword(user?.password_hash ?? null, password)
-    if (!user || !ok || user.disabled_at || user.roles.length === 0) {
-      await recordAudit(this.db, null, now, {
-        action: 'sign_in_failed',
-        recordType: 'user',
-        recordId: user?.id ?? null,
-        details: { username: name, requestId },
+    const reason: SignInFailure | null = locked
+      ? 'locked'
+      : !user
+        ? 'unknown_user'
+        : !ok
+          ? 'wrong_password'
+          : user.disabled_at
+            ? 'disabled'
+            : user.roles.length === 0
+              ? 'no_roles'
+              : null
+    if (reason || !usable(user)) {
+      await recordSignInFailure(this.db, now, {
+        username: name,
+        userId: user?.id ?? null,
+        reason: reason ?? 'wrong_password',
+        requestId: opts.requestId,
       })
       return null
     }
-    const token = newSecret()
-    await this.db.transaction().execute(async (trx) => {
-      await repo.insertSession(trx, {
-        idHash: sha256(token),
-        userId: user.id,
-        csrfToken: newSecret(),
-        now,
-        expiresAt: new Date(now.getTime() + SESSION_ABSOLUTE_MS),
-      })
-      await recordAudit(trx, toActor(user, 'session', requestId), now, {
-        action: 'sign_in',
-        recordType: 'user',
-        recordId: user.id,
-      })
+    const totp = await repo.findTotp(this.db, user.id)
+    const stage: SessionStage = totp?.confirmed_at
+      ? 'second_factor'
+      : (await readSetting(this.db, 'auth.mfaRequired'))
+        ? 'enrol'
+        : 'complete'
+    const token = await this.db.transaction().execute(async (trx) => {
+      if (opts.replacing) await repo.revokeSession(trx, sha256(opts.replacing), now)
+      const opened = await openSession(trx, user.id, stage, now)
+      // The count is cleared only once fully signed in: a known password must not reset the
+      // throttle on guessing the second factor.
+      if (stage === 'complete') {
+        await repo.clearThrottle(trx, throttleKey(name))
+        await recordAudit(trx, toActor(user, 'session', opts.requestId), now, {
+          action: 'sign_in',
+          recordType: 'user',
+          recordId: user.id,
+          details: { factor: null },
+        })
+      }
+      return opened
     })
-    return token
+    return { token, stage }
   }
 
-  /** Resolves a session cookie; disabled users, revoked, idle or expired sessions get null. */
+  /**
+   * A signed-in session's cookie value for a username and password, or null (wrong details, or a
+   * second factor is due). For scripts and tests; the sign-in page uses `beginSignIn`.
+   */
+  async signIn(username: string, password: string, requestId: string | null): Promise<string | null> {
+    const started = await this.beginSignIn(username, password, { requestId })
+    return started?.stage === 'complete' ? started.token : null
+  }
+
+  /** Resolves a session cookie; disabled users, revoked, idle, expired or half-signed-in sessions get null. */
   async resolveSession(token: string, requestId: string | null): Promise<SessionContext | null> {
     const now = this.clock.now()
     const idHash = sha256(token)
     const session = await repo.findSession(this.db, idHash)
-    if (!session || session.revoked_at || session.expires_at <= now) return null
-    if (now.getTime() - session.last_seen_at.getTime() > SESSION_IDLE_MS) return null
+    if (!session || session.stage !== 'complete' || !live(session, now)) return null
     const user = await repo.findUserById(this.db, session.user_id)
-    if (!user || user.disabled_at || user.roles.length === 0) return null
+    if (!usable(user)) return null
     await repo.touchSession(this.db, idHash, now)
     return { actor: toActor(user, 'session', requestId), csrfToken: session.csrf_token }
+  }
+
+  /** A half-signed-in session at the given stage, for the second-factor pages; null otherwise. */
+  async resolvePending(token: string | undefined, stage: PendingSession['stage']): Promise<PendingSession | null> {
+    if (!token) return null
+    const now = this.clock.now()
+    const idHash = sha256(token)
+    const session = await repo.findSession(this.db, idHash)
+    if (!session || session.stage !== stage || !live(session, now)) return null
+    const user = await repo.findUserById(this.db, session.user_id)
+    if (!usable(user)) return null
+    await repo.touchSession(this.db, idHash, now)
+    return { idHash, stage, csrfToken: session.csrf_token, factorFailures: session.factor_failures, user }
   }
 
   async signOut(token: string, actor: Actor): Promise<void> {
@@ -95,7 +246,7 @@ export class AuthService {
     const row = await repo.findApiTokenByHash(this.db, sha256(token))
     if (!row || row.revoked_at || row.expires_at <= now) return null
     const user = await repo.findUserById(this.db, row.user_id)
-    if (!user || user.disabled_at || user.roles.length === 0) return null
+    if (!usable(user)) return null
     await repo.markApiTokenUsed(this.db, row.id, now)
     return toActor(user, 'token', requestId)
   }
@@ -174,4 +325,9 @@ export class AuthService {
       return id
     })
   }
+}
+
+function live(session: { revoked_at: Date | null; expires_at: Date; last_seen_at: Date }, now: Date): boolean {
+  if (session.revoked_at || session.expires_at <= now) return false
+  return now.getTime() - session.last_seen_at.getTime() <= SESSION_IDLE_MS
 }

@@ -15,6 +15,7 @@ import type { IncidentInput } from '../intake/incident-schema.ts'
 import { systemClock } from '../common/clock.ts'
 import { progressReporter } from './progress.ts'
 import { SETTINGS, changeSetting, readSetting, type SettingKey } from '../settings/settings.ts'
+import { anchorOption, auditVerifyCommand } from '../audit/verify-command.ts'
 
 const int =
   (name: string, min = 0) =>
@@ -101,11 +102,13 @@ importCmd
   .command('incidents <file>')
   .description('Import incidents from a records-system CSV extract (one row per incident)')
   .option('--valid-only', 'import the valid rows even if some rows have errors (default: all or nothing)')
-  .action(async (file: string, opts: { validOnly?: boolean }) => {
+  .option('--agency <code>', "the agency whose records they become (default: the installation's police agency)")
+  .action(async (file: string, opts: { validOnly?: boolean; agency?: string }) => {
     await withRuntime(async (rt) => {
       const actor = systemActor('cli-import')
       const mode = opts.validOnly ? 'valid_only' : 'all_or_nothing'
-      const jobId = await rt.services.imports.createJob(actor, basename(file), mode)
+      const owner = await rt.services.intake.ownerAgency(opts.agency)
+      const jobId = await rt.services.imports.createJob(actor, basename(file), mode, owner)
       const importing = progressReporter('Checking and importing')
       const outcome = await rt.services.imports.run(actor, jobId, file, mode, (p) => {
         if (p.phase === 'importing') importing(Math.round(p.fraction * 100), 100, '%')
@@ -259,6 +262,16 @@ user
       })
     },
   )
+
+const audit = program.command('audit').description('The audit trail')
+audit
+  .command('verify')
+  .description("Check the audit trail's hash chain and print its head; exit code 1 when broken")
+  .option('--anchor <seq:hash>', 'a head printed by an earlier run: check it is still in the chain', anchorOption)
+  .action(async (opts: { anchor?: ReturnType<typeof anchorOption> }) => {
+    // Set after closing: PGlite's close resets process.exitCode.
+    if (!(await withRuntime((rt) => auditVerifyCommand(rt.deps.db, opts.anchor)))) process.exitCode = 1
+  })
 
 program.parseAsync().catch((error: unknown) => {
   console.error(`provide: ${error instanceof Error ? error.message : String(error)}`)

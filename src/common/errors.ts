@@ -16,3 +16,22 @@ export class ValidationError extends Error {
 export class NotFoundError extends Error {}
 export class ForbiddenError extends Error {}
 export class ConflictError extends Error {}
+
+/**
+ * The user's roles allow the action, but not on this record. `breakGlass` says whether they may
+ * open it anyway in an emergency by giving a reason.
+ */
+export class OutOfScopeError extends ForbiddenError {
+  constructor(
+    readonly action: string,
+    readonly resource: string,
+    readonly recordId: string,
+    readonly breakGlass: boolean,
+  ) {
+    super(
+      breakGlass
+        ? 'You do not work on this record. In an emergency you can open it by giving a reason; the access is reviewed.'
+        : 'You do not have access to this record',
+    )
+  }
+}

@@ -41,6 +41,34 @@ export interface UserSessionTable {
   last_seen_at: Timestamp
   expires_at: Timestamp
   revoked_at: Timestamp | null
+  /** Only 'complete' sessions are signed in; the others wait for a second factor or its set-up (0005). */
+  stage: ColumnType<SessionStage, SessionStage | undefined, SessionStage>
+  factor_failures: Generated<number>
+}
+
+export type SessionStage = 'complete' | 'second_factor' | 'enrol'
+
+export interface UserTotpTable {
+  user_id: string
+  /** AES-256-GCM ciphertext of the shared secret. */
+  secret_enc: string
+  created_at: Timestamp
+  confirmed_at: Timestamp | null
+  last_used_step: number | null
+}
+
+export interface UserRecoveryCodeTable {
+  user_id: string
+  code_hash: string
+  created_at: Timestamp
+  used_at: Timestamp | null
+}
+
+export interface SignInThrottleTable {
+  key_hash: string
+  failures: number
+  last_failure_at: Timestamp
+  locked_until: Timestamp | null
 }
 
 export interface ApiTokenTable {
@@ -86,6 +114,8 @@ export interface ImportJobTable {
   errors: ColumnType<ImportIssue[], string | undefined, string>
   failure: string | null
   created_by: string | null
+  /** Null only for jobs from before agencies owned imports. */
+  owner_agency_id: string | null
   started_at: Timestamp
   finished_at: Timestamp | null
 }
@@ -121,6 +151,8 @@ export interface IncidentTable {
   source: 'api' | 'csv' | 'form' | 'demo'
   import_id: string | null
   created_by: string | null
+  /** The agency whose record this is; who else may see it follows from `agency_share`. */
+  owner_agency_id: string
   created_at: CreatedAt
 }
 
@@ -172,6 +204,53 @@ export interface AuditEventTable {
   record_id: string | null
   fields: ColumnType<string[], string[] | undefined, never>
   details: ColumnType<Record<string, unknown>, string | undefined, never>
+  /** Why: required for consultations and disclosures of sensitive fields, break-glass and exports. */
+  justification: ColumnType<string | null, string | null | undefined, never>
+  /** To whom, for disclosures. */
+  recipients: ColumnType<string[], string[] | undefined, never>
+  /** Position in the hash chain (migration 0004). */
+  seq: ColumnType<number, number, never>
+  prev_hash: ColumnType<string, string, never>
+  hash: ColumnType<string, string, never>
+}
+
+export interface TeamTable {
+  id: Generated<string>
+  agency_id: string
+  name: string
+  created_at: CreatedAt
+}
+
+export interface TeamAreaTable {
+  team_id: string
+  area: string
+}
+
+export interface TeamMemberTable {
+  team_id: string
+  user_id: string
+}
+
+export interface AgencyShareTable {
+  owner_agency_id: string
+  partner_agency_id: string
+  resource: string
+  created_at: CreatedAt
+}
+
+export interface BreakGlassGrantTable {
+  id: Generated<string>
+  user_id: string
+  action: string
+  resource: string
+  record_id: string
+  reason: string
+  granted_at: Timestamp
+  expires_at: Timestamp
+  reviewed_at: Timestamp | null
+  reviewed_by: string | null
+  review_outcome: 'justified' | 'not_justified' | null
+  review_notes: string | null
 }
 
 export interface DB {
@@ -179,6 +258,9 @@ export interface DB {
   app_user: AppUserTable
   user_role: UserRoleTable
   user_session: UserSessionTable
+  user_totp: UserTotpTable
+  user_recovery_code: UserRecoveryCodeTable
+  sign_in_throttle: SignInThrottleTable
   api_token: ApiTokenTable
   area: AreaTable
   setting: SettingTable
@@ -188,6 +270,11 @@ export interface DB {
   custody_episode: CustodyEpisodeTable
   triage_decision: TriageDecisionTable
   audit_event: AuditEventTable
+  team: TeamTable
+  team_area: TeamAreaTable
+  team_member: TeamMemberTable
+  agency_share: AgencyShareTable
+  break_glass_grant: BreakGlassGrantTable
 }
 
 export type Incident = Selectable<IncidentTable>

@@ -11,7 +11,7 @@ export const incidentDetailSchema = z.object({
   reportedAt: z.string(),
   occurredAt: z.string(),
   location: z.object({
-    address: z.string(),
+    address: z.string().nullable().describe('Null while masked: reveal it with a reason'),
     postcode: z.string(),
     area: z.string(),
     latitude: z.number().nullable(),
@@ -28,7 +28,9 @@ export const incidentDetailSchema = z.object({
   additionalVulnerabilities: z.boolean(),
   vulnerabilityNotes: z.string().nullable(),
   healthNeeds: z.boolean(),
-  healthNeedsNotes: z.string().nullable(),
+  healthNeedsNotes: z.string().nullable().optional().describe('Present only for roles allowed health data'),
+  masked: z.array(z.string()).describe('Sensitive fields of the incident that hold a value and are masked'),
+  viaBreakGlass: z.boolean(),
   childrenPresent: z.boolean(),
   summary: z.string().nullable(),
   priorIncidentsSamePeople12m: z.number().int(),
@@ -44,7 +46,8 @@ export const incidentDetailSchema = z.object({
       address: z.string().nullable(),
       postcode: z.string().nullable(),
       phone: z.string().nullable(),
-      nhsNumber: z.string().nullable(),
+      nhsNumber: z.string().nullable().optional().describe('Present only for roles allowed health data'),
+      masked: z.array(z.string()).describe('Sensitive fields that hold a value and are masked'),
     }),
   ),
   custody: z.array(
@@ -78,7 +81,9 @@ export function toIncidentDetail(
     additionalVulnerabilities: i.additional_vulnerabilities,
     vulnerabilityNotes: i.vulnerability_notes,
     healthNeeds: i.health_needs,
-    healthNeedsNotes: i.health_needs_notes,
+    ...('health_needs_notes' in i ? { healthNeedsNotes: i.health_needs_notes } : {}),
+    masked: r.maskedIncidentFields,
+    viaBreakGlass: r.viaBreakGlass,
     childrenPresent: i.children_present,
     summary: i.summary,
     priorIncidentsSamePeople12m: i.prior_same_people_12m,
@@ -93,7 +98,8 @@ export function toIncidentDetail(
       address: p.address,
       postcode: p.postcode,
       phone: p.phone,
-      nhsNumber: p.nhs_number,
+      ...('nhs_number' in p ? { nhsNumber: p.nhs_number } : {}),
+      masked: p.masked,
     })),
     custody: r.custody.map((c) => ({
       suspectName: `${c.first_name} ${c.last_name}`,
@@ -103,3 +109,43 @@ export function toIncidentDetail(
     })),
   }
 }
+
+export const searchResponseSchema = z.object({
+  q: z.string(),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  total: z.number().int(),
+  items: z.array(
+    z.object({
+      id: z.string().uuid(),
+      forceReference: z.string(),
+      reportedAt: z.string(),
+      area: z.string(),
+      riskLevel: z.enum(RISK_LEVELS),
+      triageStatus: z.string(),
+      victimName: z.string().nullable(),
+    }),
+  ),
+})
+
+export function toSearchResponse(
+  r: Awaited<ReturnType<IntakeService['search']>>,
+): z.infer<typeof searchResponseSchema> {
+  return {
+    q: r.q,
+    page: r.page,
+    pageSize: r.pageSize,
+    total: r.total,
+    items: r.rows.map((row) => ({
+      id: row.id,
+      forceReference: row.force_reference,
+      reportedAt: row.reported_at.toISOString(),
+      area: row.area,
+      riskLevel: row.risk_level,
+      triageStatus: row.triage_status,
+      victimName: row.victim_name,
+    })),
+  }
+}
+
+export const breakGlassResponseSchema = z.object({ grantId: z.string().uuid(), expiresAt: z.string() })

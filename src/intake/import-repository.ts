@@ -1,5 +1,7 @@
 import type { Insertable, Updateable } from 'kysely'
 import type { Queryable } from '../db/database.ts'
+import { scopeWhere } from '../access/repository.ts'
+import type { ScopeFilter } from '../access/rules.ts'
 import type { ImportJobTable } from '../db/schema.ts'
 
 export async function insertJob(db: Queryable, job: Insertable<ImportJobTable>): Promise<string> {
@@ -15,9 +17,10 @@ export async function findJob(db: Queryable, id: string) {
   return db.selectFrom('import_job').selectAll().where('id', '=', id).executeTakeFirst()
 }
 
-export async function listJobs(db: Queryable, limit: number) {
+export async function listJobs(db: Queryable, limit: number, scope: ScopeFilter) {
   return db
     .selectFrom('import_job as j')
+    .where(scopeWhere(scope, 'j'))
     .leftJoin('app_user as u', 'u.id', 'j.created_by')
     .select([
       'j.id',

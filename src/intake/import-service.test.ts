@@ -28,9 +28,9 @@ describeEachEngine('ImportService', (engine) => {
     onProgress?: (p: ImportProgress) => void,
   ) {
     const file = await files.write(content)
-    const jobId = await t.services.imports.createJob(actor, 'extract.csv', mode)
+    const jobId = await t.services.imports.createJob(actor, 'extract.csv', mode, await t.services.intake.ownerAgency())
     const outcome = await t.services.imports.run(actor, jobId, file, mode, onProgress)
-    const { job } = await t.services.imports.getJob(jobId)
+    const { job } = await t.services.imports.getJob(await t.actor('sergeant'), jobId)
     return { jobId, outcome, job }
   }
 

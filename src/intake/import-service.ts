@@ -1,13 +1,14 @@
 import type { Database } from '../db/database.ts'
 import type { Clock } from '../common/clock.ts'
 import { authorId, type Actor } from '../auth/actor.ts'
-import { recordAudit } from '../audit/audit.ts'
+import { recordAudit, recordAudits, type AuditEntry } from '../audit/audit.ts'
 import { NotFoundError } from '../common/errors.ts'
 import type { ImportIssue } from '../db/schema.ts'
 import type { IncidentInput } from './incident-schema.ts'
 import { csvRecordToIncidentCandidate, mapSchemaPathToColumn } from './csv-format.ts'
 import { CsvFileError, readCsvRows } from './csv-reader.ts'
 import type { IntakeService } from './service.ts'
+import type { AccessService } from '../access/service.ts'
 import * as jobs from './import-repository.ts'
 
 export type ImportMode = 'all_or_nothing' | 'valid_only'
@@ -47,15 +48,18 @@ export class ImportService {
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly intake: IntakeService,
+    private readonly access: AccessService,
   ) {}
 
-  async createJob(actor: Actor, filename: string, mode: ImportMode): Promise<string> {
+  /** `ownerAgencyId`: the agency whose records the imported incidents become. */
+  async createJob(actor: Actor, filename: string, mode: ImportMode, ownerAgencyId: string): Promise<string> {
     const id = await jobs.insertJob(this.db, {
       kind: 'incidents_csv',
       filename,
       mode,
       status: 'importing',
       created_by: authorId(actor),
+      owner_agency_id: ownerAgencyId,
       started_at: this.clock.now(),
     })
     this.running.set(id, { phase: 'importing', fraction: 0, processedRows: 0, totalRows: 0 })
@@ -118,7 +122,16 @@ export class ImportService {
     let duplicateRows = 0
     const insertedIds: string[] = []
     const seen = new Set<string>()
-    const writeCtx = { source: 'csv' as const, importId: jobId, createdBy: authorId(actor) }
+    const job = await jobs.findJob(this.db, jobId)
+    if (!job?.owner_agency_id) throw new NotFoundError('No import with that id')
+    const auditSink: AuditEntry[] = []
+    const writeCtx = {
+      source: 'csv' as const,
+      importId: jobId,
+      createdBy: authorId(actor),
+      ownerAgencyId: job.owner_agency_id,
+      auditSink,
+    }
 
     // One streamed pass inside one transaction: rows are checked and written as they come, and
     // the transaction is rolled back at the end if the user wanted all or nothing and a row failed.
@@ -166,6 +179,7 @@ export class ImportService {
         if (batch.length > 0) await flush()
         report({ phase: 'importing', fraction: 1, processedRows: totalRows, totalRows })
         await this.intake.countRepeats(trx, insertedIds)
+        await recordAudits(trx, actor, this.clock.now(), auditSink)
         await recordAudit(trx, actor, this.clock.now(), {
           action: 'collect',
           recordType: 'import_job',
@@ -208,13 +222,14 @@ export class ImportService {
     return { jobId, status: 'completed', totalRows, importedRows, duplicateRows, errorRows, errors, failure: null }
   }
 
-  async getJob(jobId: string) {
+  async getJob(actor: Actor, jobId: string) {
+    await this.access.check(actor, 'incident:import', 'import_job', jobId)
     const job = await jobs.findJob(this.db, jobId)
     if (!job) throw new NotFoundError('No import with that id')
     return { job, progress: this.running.get(jobId) ?? null }
   }
 
-  listJobs() {
-    return jobs.listJobs(this.db, 50)
+  async listJobs(actor: Actor) {
+    return jobs.listJobs(this.db, 50, await this.access.filter(actor, 'incident:import'))
   }
 }

@@ -2,11 +2,19 @@ import type { IncidentInput } from './incident-schema.ts'
 import { finalRiskLevel } from './risk-tools.ts'
 import { addressKey, personKey } from './identity-keys.ts'
 import type { IncidentWrite } from './repository.ts'
+import type { AuditEntry } from '../audit/audit.ts'
 
 export interface WriteContext {
   source: 'api' | 'csv' | 'form' | 'demo'
   importId: string | null
   createdBy: string | null
+  /** The agency whose record the incident is. */
+  ownerAgencyId: string
+  /**
+   * Long transactions (imports) collect their audit entries here and write them just before
+   * committing, so they do not hold the audit chain's lock for the whole import.
+   */
+  auditSink?: AuditEntry[]
 }
 
 /** Turns a validated incident into the rows that store it. */
@@ -38,6 +46,7 @@ export function toIncidentWrite(input: IncidentInput, ctx: WriteContext): Incide
       source: ctx.source,
       import_id: ctx.importId,
       created_by: ctx.createdBy,
+      owner_agency_id: ctx.ownerAgencyId,
     },
     people: input.people.map((p, position) => ({
       position,

@@ -1,5 +1,7 @@
 import { sql } from 'kysely'
 import type { Queryable } from '../db/database.ts'
+import { scopeWhere } from '../access/repository.ts'
+import type { ScopeFilter } from '../access/rules.ts'
 import type { NewIncident } from '../db/schema.ts'
 import type { Insertable } from 'kysely'
 import type { IncidentPersonTable, CustodyEpisodeTable } from '../db/schema.ts'
@@ -139,4 +141,68 @@ export async function findCustody(db: Queryable, incidentIds: string[]) {
     .where('c.incident_id', 'in', incidentIds)
     .orderBy('c.arrested_at', 'desc')
     .execute()
+}
+
+export async function listAgencies(db: Queryable) {
+  return db.selectFrom('agency').select(['id', 'code', 'kind']).orderBy('code').execute()
+}
+
+/** `%` and `_` in what the user typed are matched literally. */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`)
+}
+
+/** Incidents within `filter` matching a reference prefix, a postcode, a person's name or an NHS number. */
+export async function searchIncidents(
+  db: Queryable,
+  s: { terms: string; nhsNumber: string | null; filter: ScopeFilter; limit: number; offset: number },
+) {
+  const text = escapeLike(s.terms)
+  const compact = escapeLike(s.terms.replace(/\s+/g, '').toUpperCase())
+  const base = db
+    .selectFrom('incident')
+    .where(scopeWhere(s.filter, 'incident'))
+    .where((eb) =>
+      eb.or([
+        eb('incident.force_reference', 'ilike', `${text}%`),
+        eb(sql`replace(incident.postcode, ' ', '')`, 'like', `${compact}%`),
+        eb.exists(
+          eb
+            .selectFrom('incident_person as p')
+            .select(sql`1`.as('one'))
+            .whereRef('p.incident_id', '=', 'incident.id')
+            .where((pb) =>
+              pb.or([
+                pb(sql`p.first_name || ' ' || p.last_name`, 'ilike', `%${text}%`),
+                ...(s.nhsNumber ? [pb('p.nhs_number', '=', s.nhsNumber)] : []),
+              ]),
+            ),
+        ),
+      ]),
+    )
+  const [{ total }, rows] = await Promise.all([
+    base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
+    base
+      .select((eb) => [
+        'incident.id',
+        'incident.force_reference',
+        'incident.reported_at',
+        'incident.area',
+        'incident.risk_level',
+        'incident.triage_status',
+        eb
+          .selectFrom('incident_person as v')
+          .select(sql<string>`v.first_name || ' ' || v.last_name`.as('n'))
+          .whereRef('v.incident_id', '=', 'incident.id')
+          .where('v.role', '=', 'victim')
+          .orderBy('v.position')
+          .limit(1)
+          .as('victim_name'),
+      ])
+      .orderBy('incident.reported_at', 'desc')
+      .limit(s.limit)
+      .offset(s.offset)
+      .execute(),
+  ])
+  return { total: Number(total), rows }
 }

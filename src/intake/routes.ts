@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { RouteContext } from '../server/app.ts'
-import { actorOf, requireAction } from '../server/http.ts'
+import { actorOf } from '../server/http.ts'
 import { apiErrors, idParams } from '../server/api-schemas.ts'
 import { safeEqual } from '../auth/tokens.ts'
 import { ConflictError, ValidationError, type FieldIssue } from '../common/errors.ts'
@@ -15,7 +15,15 @@ import { RISK_LEVELS, incidentInputSchema } from './incident-schema.ts'
 import { formToCandidate, issuesToFields, type FormBody } from './form.ts'
 import { INCIDENT_CSV_COLUMNS } from './csv-format.ts'
 import type { ImportMode } from './import-service.ts'
-import { incidentDetailSchema, toIncidentDetail } from './api-schemas.ts'
+import {
+  incidentDetailSchema,
+  toIncidentDetail,
+  searchResponseSchema,
+  toSearchResponse,
+  breakGlassResponseSchema,
+} from './api-schemas.ts'
+import { revealSchema, searchQuerySchema } from './service.ts'
+import { BREAK_GLASS_MINUTES, breakGlassSchema } from '../access/service.ts'
 
 const createdSchema = z.object({ id: z.string().uuid(), forceReference: z.string() })
 
@@ -29,7 +37,7 @@ export function intakeRoutes(app: FastifyInstance, { services, config }: RouteCo
   api.post(
     '/api/v1/incidents',
     {
-      preHandler: requireAction('incident:create'),
+      config: { action: 'incident:create' },
       schema: {
         summary: 'Record a domestic abuse incident',
         description:
@@ -48,7 +56,7 @@ export function intakeRoutes(app: FastifyInstance, { services, config }: RouteCo
   api.get(
     '/api/v1/incidents/:id',
     {
-      preHandler: requireAction('incident:view'),
+      config: { action: 'incident:view' },
       schema: {
         summary: 'One incident with its people and custody; health details only for health roles',
         tags: ['incidents'],
@@ -59,11 +67,105 @@ export function intakeRoutes(app: FastifyInstance, { services, config }: RouteCo
     async (request) => toIncidentDetail(await services.intake.getIncident(actorOf(request), request.params.id)),
   )
 
-  app.get('/incidents/new', { preHandler: requireAction('incident:create') }, async (_request, reply) => {
+  api.get(
+    '/api/v1/incidents',
+    {
+      config: { action: 'incident:view' },
+      schema: {
+        summary: 'Search incidents you may open by force reference, person name or postcode',
+        description:
+          'Health roles may also search by NHS number. Results never include health data, addresses or phone numbers.',
+        tags: ['incidents'],
+        querystring: searchQuerySchema,
+        response: { 200: searchResponseSchema, ...apiErrors },
+      },
+    },
+    async (request) => toSearchResponse(await services.intake.search(actorOf(request), request.query)),
+  )
+
+  api.post(
+    '/api/v1/incidents/:id/reveal',
+    {
+      config: { action: 'person:reveal' },
+      schema: {
+        summary: 'Reveal a masked field of an incident or one of its people, giving a reason',
+        description:
+          'The reveal is logged as a consultation with its reason. Returns the incident with the field shown.',
+        tags: ['incidents'],
+        params: idParams,
+        body: revealSchema,
+        response: { 200: incidentDetailSchema, ...apiErrors },
+      },
+    },
+    async (request) =>
+      toIncidentDetail(await services.intake.getIncident(actorOf(request), request.params.id, request.body)),
+  )
+
+  api.post(
+    '/api/v1/incidents/:id/break-glass',
+    {
+      config: { action: 'incident:view' },
+      schema: {
+        summary: 'Open an incident outside your scope in an emergency, giving a reason',
+        description: `The grant lasts ${BREAK_GLASS_MINUTES} minutes and is reviewed by the information-governance lead.`,
+        tags: ['incidents'],
+        params: idParams,
+        body: breakGlassSchema,
+        response: { 201: breakGlassResponseSchema, ...apiErrors },
+      },
+    },
+    async (request, reply) => {
+      const grant = await services.access.breakGlass(
+        actorOf(request),
+        'incident:view',
+        'incident',
+        request.params.id,
+        request.body,
+      )
+      return reply.code(201).send({ grantId: grant.grantId, expiresAt: grant.expiresAt.toISOString() })
+    },
+  )
+
+  app.get('/incidents', { config: { action: 'incident:view' } }, async (request, reply) => {
+    const query = request.query as Record<string, unknown>
+    if (query.q === undefined) return reply.render('intake/views/search.njk', { pageTitle: 'Find an incident' })
+    try {
+      const result = await services.intake.search(actorOf(request), query)
+      return reply.render('intake/views/search.njk', { pageTitle: 'Find an incident', result })
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error
+      return reply.code(400).render('intake/views/search.njk', {
+        pageTitle: 'Find an incident',
+        errors: error.issues.map((i) => ({ ...i, path: 'q' })),
+        q: query.q,
+      })
+    }
+  })
+
+  app.post('/incidents/:id/break-glass', { config: { action: 'incident:view' } }, async (request, reply) => {
+    const { id } = idParams.parse(request.params)
+    const body = (request.body ?? {}) as Record<string, string>
+    try {
+      await services.access.breakGlass(actorOf(request), 'incident:view', 'incident', id, { reason: body.reason })
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error
+      return reply.code(400).render('server/views/break-glass.njk', {
+        pageTitle: 'Open this record in an emergency',
+        recordId: id,
+        action: `/incidents/${id}/break-glass`,
+        minutes: BREAK_GLASS_MINUTES,
+        errors: error.issues,
+        reason: body.reason,
+      })
+    }
+    return reply.redirect(`/triage/incidents/${id}`)
+  })
+
+  app.get('/incidents/new', { config: { action: 'incident:create' } }, async (_request, reply) => {
     return renderForm(reply, {}, [])
   })
 
-  app.post('/incidents', { preHandler: requireAction('incident:create') }, async (request, reply) => {
+  app.post('/incidents', { config: { action: 'incident:create' } }, async (request, reply) => {
     const body = (request.body ?? {}) as FormBody
     const { candidate, issues } = formToCandidate(body)
     if (issues.length > 0) return renderForm(reply.code(400), body, issues)
@@ -80,14 +182,10 @@ export function intakeRoutes(app: FastifyInstance, { services, config }: RouteCo
     }
   })
 
-  app.get(
-    '/incidents/recorded/:reference',
-    { preHandler: requireAction('incident:create') },
-    async (request, reply) => {
-      const { reference } = z.object({ reference: z.string().max(40) }).parse(request.params)
-      return reply.render('intake/views/recorded.njk', { pageTitle: 'Incident recorded', reference })
-    },
-  )
+  app.get('/incidents/recorded/:reference', { config: { action: 'incident:create' } }, async (request, reply) => {
+    const { reference } = z.object({ reference: z.string().max(40) }).parse(request.params)
+    return reply.render('intake/views/recorded.njk', { pageTitle: 'Incident recorded', reference })
+  })
 
   async function renderForm(reply: FastifyReply, values: FormBody, errors: FieldIssue[]) {
     return reply.render('intake/views/form.njk', {
@@ -101,11 +199,14 @@ export function intakeRoutes(app: FastifyInstance, { services, config }: RouteCo
   }
 
   // Imports
-  app.get('/imports', { preHandler: requireAction('incident:import') }, async (_request, reply) => {
-    return reply.render('intake/views/imports.njk', { pageTitle: 'Imports', jobs: await services.imports.listJobs() })
+  app.get('/imports', { config: { action: 'incident:import' } }, async (request, reply) => {
+    return reply.render('intake/views/imports.njk', {
+      pageTitle: 'Imports',
+      jobs: await services.imports.listJobs(actorOf(request)),
+    })
   })
 
-  app.get('/imports/new', { preHandler: requireAction('incident:import') }, async (_request, reply) => {
+  app.get('/imports/new', { config: { action: 'incident:import' } }, async (_request, reply) => {
     return renderUpload(reply, [])
   })
 
@@ -118,7 +219,7 @@ export function intakeRoutes(app: FastifyInstance, { services, config }: RouteCo
     })
   }
 
-  app.post('/imports', { preHandler: requireAction('incident:import') }, async (request, reply) => {
+  app.post('/imports', { config: { action: 'incident:import' } }, async (request, reply) => {
     const actor = actorOf(request)
     const dir = await mkdtemp(path.join(tmpdir(), 'provide-upload-'))
     const filePath = path.join(dir, 'upload.csv')
@@ -159,7 +260,7 @@ export function intakeRoutes(app: FastifyInstance, { services, config }: RouteCo
       await rm(dir, { recursive: true, force: true })
       return renderUpload(reply.code(400), errors)
     }
-    const jobId = await services.imports.createJob(actor, filename, mode)
+    const jobId = await services.imports.createJob(actor, filename, mode, actor.agencyId)
     // The import runs after the response; the job page shows its progress.
     void services.imports
       .run(actor, jobId, filePath, mode)
@@ -168,22 +269,22 @@ export function intakeRoutes(app: FastifyInstance, { services, config }: RouteCo
     return reply.redirect(`/imports/${jobId}`)
   })
 
-  app.get('/imports/:id', { preHandler: requireAction('incident:import') }, async (request, reply) => {
+  app.get('/imports/:id', { config: { action: 'incident:import' } }, async (request, reply) => {
     const { id } = idParams.parse(request.params)
-    const { job, progress } = await services.imports.getJob(id)
+    const { job, progress } = await services.imports.getJob(actorOf(request), id)
     return reply.render('intake/views/import-job.njk', { pageTitle: `Import of ${job.filename}`, job, progress })
   })
 
   api.get(
     '/api/v1/imports/:id',
     {
-      preHandler: requireAction('incident:import'),
+      config: { action: 'incident:import' },
       schema: {
         summary: 'An import job: status, progress and row-by-row errors',
         tags: ['incidents'],
         params: idParams,
       },
     },
-    async (request) => services.imports.getJob(request.params.id),
+    async (request) => services.imports.getJob(actorOf(request), request.params.id),
   )
 }

@@ -23,7 +23,7 @@ describeEachEngine('IntakeService', (engine) => {
       ],
     })
     const { id } = await t.services.intake.create(actor, input, 'api')
-    const stored = await t.services.intake.getIncident(actor, id)
+    const stored = await t.services.intake.getIncident(await t.actor('sergeant'), id)
     assert.equal(stored.incident.force_reference, input.forceReference)
     assert.equal(stored.incident.risk_level, 'high')
     assert.deepEqual(
@@ -74,7 +74,7 @@ describeEachEngine('IntakeService', (engine) => {
     await t.services.intake.create(actor, anIncident({ location, people: [victim], reportedHoursAgo: 24 * 30 }), 'api')
     await t.services.intake.create(actor, anIncident({ location, people: [victim], reportedHoursAgo: 24 * 400 }), 'api')
     const { id } = await t.services.intake.create(actor, anIncident({ location, people: [victim] }), 'api')
-    const stored = await t.services.intake.getIncident(actor, id)
+    const stored = await t.services.intake.getIncident(await t.actor('sergeant'), id)
     assert.equal(stored.incident.prior_same_people_12m, 2)
     assert.equal(stored.incident.prior_same_address_12m, 2)
   })
@@ -83,6 +83,6 @@ describeEachEngine('IntakeService', (engine) => {
     const noDob = aPerson({ firstName: 'Nora', lastName: 'Nodob', dateOfBirth: undefined })
     await t.services.intake.create(actor, anIncident({ people: [noDob], reportedHoursAgo: 48 }), 'api')
     const { id } = await t.services.intake.create(actor, anIncident({ people: [noDob] }), 'api')
-    assert.equal((await t.services.intake.getIncident(actor, id)).incident.prior_same_people_12m, 0)
+    assert.equal((await t.services.intake.getIncident(await t.actor('sergeant'), id)).incident.prior_same_people_12m, 0)
   })
 })

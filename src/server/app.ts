@@ -16,11 +16,14 @@ import {
 import type { AppConfig } from '../config.ts'
 import type { Database } from '../db/database.ts'
 import type { Clock } from '../common/clock.ts'
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../common/errors.ts'
+import { ConflictError, ForbiddenError, NotFoundError, OutOfScopeError, ValidationError } from '../common/errors.ts'
 import { AuthService } from '../auth/service.ts'
+import { registerRateLimits } from '../auth/rate-limits.ts'
+import { AccessService, BREAK_GLASS_MINUTES } from '../access/service.ts'
 import { authRoutes, SESSION_COOKIE } from '../auth/routes.ts'
 import { safeEqual } from '../auth/tokens.ts'
-import { can } from '../auth/permissions.ts'
+import { allows } from '../access/rules.ts'
+import type { Action } from '../access/policy.ts'
 import { ROLE_LABELS } from '../auth/roles.ts'
 import type { RiskToolDefinition } from '../intake/risk-tools.ts'
 import { IntakeService } from '../intake/service.ts'
@@ -28,9 +31,13 @@ import { ImportService } from '../intake/import-service.ts'
 import { intakeRoutes } from '../intake/routes.ts'
 import { TriageService } from '../triage/service.ts'
 import { triageRoutes } from '../triage/routes.ts'
+import { AdminService } from '../admin/service.ts'
+import { adminRoutes } from '../admin/routes.ts'
+import { GovernanceService } from '../governance/service.ts'
+import { governanceRoutes } from '../governance/routes.ts'
 import { createViews, ASSET_ROOTS } from './views.ts'
 import { appStylesheet } from './styles.ts'
-import { isApiRequest, requireAction, zodIssues } from './http.ts'
+import { assertRouteGuarded, enforceRouteAction, isApiRequest, zodIssues } from './http.ts'
 import { homeRoutes } from './home-routes.ts'
 
 /** How the errors services throw reach HTTP clients. */
@@ -40,6 +47,19 @@ const SERVICE_ERRORS: [new (...args: never[]) => Error, { status: number; code: 
   [ConflictError, { status: 409, code: 'conflict' }],
 ]
 
+/** One route as registered: its method, URL pattern and policy action (null when public). */
+export interface RouteEntry {
+  method: string
+  url: string
+  action: Action | null
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    routeTable: RouteEntry[]
+  }
+}
+
 export interface AppDeps {
   config: AppConfig
   db: Database
@@ -48,19 +68,26 @@ export interface AppDeps {
 }
 
 export interface Services {
+  access: AccessService
   auth: AuthService
   intake: IntakeService
   imports: ImportService
   triage: TriageService
+  admin: AdminService
+  governance: GovernanceService
 }
 
 export function createServices(deps: AppDeps): Services {
-  const intake = new IntakeService(deps.db, deps.clock, deps.riskTools)
+  const access = new AccessService(deps.db, deps.clock)
+  const intake = new IntakeService(deps.db, deps.clock, deps.riskTools, access)
   return {
+    access,
     auth: new AuthService(deps.db, deps.clock),
     intake,
-    imports: new ImportService(deps.db, deps.clock, intake),
-    triage: new TriageService(deps.db, deps.clock),
+    imports: new ImportService(deps.db, deps.clock, intake, access),
+    triage: new TriageService(deps.db, deps.clock, access),
+    admin: new AdminService(deps.db, deps.clock),
+    governance: new GovernanceService(deps.db, deps.clock),
   }
 }
 
@@ -71,6 +98,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: 2 * 1024 * 1024,
     trustProxy: false,
   })
+  // Every route is checked for a policy action as it is registered, and listed for the
+  // authorisation matrix test and the information-governance pages.
+  const routeTable: RouteEntry[] = []
+  app.addHook('onRoute', (route) => {
+    assertRouteGuarded(route)
+    const methods = Array.isArray(route.method) ? route.method : [route.method]
+    for (const method of methods) {
+      if (method === 'HEAD' || route.url.startsWith('/assets/')) continue
+      const config = (route.config ?? {}) as { action?: Action; public?: boolean }
+      routeTable.push({ method, url: route.url, action: config.action ?? null })
+    }
+  })
+  app.decorate('routeTable', routeTable)
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
   const services = createServices(deps)
@@ -88,7 +128,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     decorateReply: false,
   })
   const stylesheet = appStylesheet()
-  app.get('/assets/app/provide.css', { schema: { hide: true } }, async (_request, reply) =>
+  app.get('/assets/app/provide.css', { schema: { hide: true }, config: { public: true } }, async (_request, reply) =>
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(stylesheet),
   )
   await app.register(fastifyStatic, {
@@ -111,6 +151,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
   })
 
+  // Before sessions are resolved, so a refused request costs no database query.
+  await registerRateLimits(app, deps.config)
   app.decorateRequest('actor', null)
   app.decorateRequest('csrfToken', null)
   app.decorateRequest('sessionToken', null)
@@ -125,7 +167,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       csrfToken: request.csrfToken,
       cspNonce: request.cspNonce,
       currentPath: request.url.split('?')[0],
-      can: (action: Parameters<typeof can>[1]) => (actor ? can(actor, action) : false),
+      can: (action: Action) => (actor ? allows(actor, action) : false),
     })
     return this.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html)
   })
@@ -146,6 +188,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       request.sessionToken = token
     }
   })
+
+  app.addHook('onRequest', enforceRouteAction)
 
   // Cookie-authenticated writes must carry the session's CSRF token (bearer clients cannot be forged).
   app.addHook('preHandler', async (request, reply) => {
@@ -192,6 +236,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       }
       return reply.code(400).send({ error: 'validation', message: 'The request has errors', issues })
     }
+    if (error instanceof OutOfScopeError) {
+      if (api) {
+        return reply
+          .code(403)
+          .send({ error: 'forbidden', message: error.message, breakGlass: error.breakGlass, requestId: request.id })
+      }
+      if (error.breakGlass && error.resource === 'incident') {
+        return reply.code(403).render('server/views/break-glass.njk', {
+          pageTitle: 'Open this record in an emergency',
+          action: `/incidents/${error.recordId}/break-glass`,
+          minutes: BREAK_GLASS_MINUTES,
+        })
+      }
+      return reply.code(403).render('server/views/forbidden.njk', { message: error.message })
+    }
     const known = SERVICE_ERRORS.find(([type]) => error instanceof type)?.[1]
     const statusCode = known?.status ?? (error as { statusCode?: number }).statusCode ?? 500
     if (statusCode >= 500) request.log.error({ err: error }, 'request failed')
@@ -211,11 +270,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     authRoutes(scope, ctx)
     intakeRoutes(scope, ctx)
     triageRoutes(scope, ctx)
+    adminRoutes(scope, ctx)
+    governanceRoutes(scope, ctx)
   })
-  app.get('/api/v1/openapi.json', { schema: { hide: true }, preHandler: requireAction('reference:view') }, async () =>
+  app.get('/api/v1/openapi.json', { schema: { hide: true }, config: { action: 'reference:view' } }, async () =>
     app.swagger(),
   )
-  app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }))
+  app.get('/health', { schema: { hide: true }, config: { public: true } }, async () => ({ status: 'ok' }))
   return app
 }
 

@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import type { RouteContext } from './app.ts'
-import { requireAction } from './http.ts'
 
 export function homeRoutes(app: FastifyInstance, _ctx: RouteContext): void {
-  app.get('/', { preHandler: requireAction('reference:view') }, async (_request, reply) => {
+  app.get('/', { config: { action: 'reference:view' } }, async (_request, reply) => {
     return reply.render('server/views/home.njk', { pageTitle: 'Home' })
   })
 }

@@ -1,7 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodError } from 'zod'
 import type { Actor } from '../auth/actor.ts'
-import { can, type Action } from '../auth/permissions.ts'
+import { allows } from '../access/rules.ts'
+import { POLICY, type Action } from '../access/policy.ts'
 import type { FieldIssue } from '../common/errors.ts'
 
 declare module 'fastify' {
@@ -20,27 +21,57 @@ export function isApiRequest(request: FastifyRequest): boolean {
   return request.url.startsWith('/api/')
 }
 
-/** A preHandler: the request must be signed in with a role allowed to do `action`. */
-export function requireAction(action: Action) {
-  return async (request: FastifyRequest, reply: FastifyReply) => {
-    const actor = request.actor
-    if (!actor) {
-      if (isApiRequest(request))
-        return reply.code(401).send({ error: 'unauthorised', message: 'Sign in or send a bearer token' })
-      return reply.redirect(`/sign-in?returnTo=${encodeURIComponent(request.url)}`)
-    }
-    if (!can(actor, action)) {
-      if (isApiRequest(request)) {
-        return reply.code(403).send({ error: 'forbidden', message: `Your roles do not allow ${action}` })
-      }
-      return reply.code(403).render('server/views/forbidden.njk', { action })
-    }
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The policy action this route takes (`src/access/policy.ts`); every route names one... */
+    action?: Action
+    /** ...or says it is open to anyone (signing in, health checks, static assets). */
+    public?: boolean
   }
 }
 
-/** The signed-in actor, for handlers behind `requireAction`. */
+/**
+ * Called for every route as it is registered: a route that names no policy action and is not
+ * marked public is a mistake, and the app refuses to start rather than serve it unguarded.
+ */
+export function assertRouteGuarded(route: { method: string | string[]; url: string; config?: unknown }): void {
+  const config = (route.config ?? {}) as { action?: Action; public?: boolean }
+  if (route.url.startsWith('/assets/')) return
+  if (config.public === true) return
+  if (config.action && config.action in POLICY) return
+  throw new Error(
+    `Route ${String(route.method)} ${route.url} names no policy action: add config: { action } or { public: true }`,
+  )
+}
+
+/**
+ * An onRequest hook: the route's action must be allowed to one of the actor's roles. Record-level
+ * scope is checked by the service that loads the record.
+ */
+export async function enforceRouteAction(request: FastifyRequest, reply: FastifyReply) {
+  const action = request.routeOptions.config.action
+  if (!action) return
+  const actor = request.actor
+  if (!actor) {
+    if (isApiRequest(request))
+      return reply.code(401).send({ error: 'unauthorised', message: 'Sign in or send a bearer token' })
+    if (request.method !== 'GET')
+      return reply
+        .code(401)
+        .render('server/views/error.njk', { statusCode: 401, message: 'Your session has ended. Sign in again.' })
+    return reply.redirect(`/sign-in?returnTo=${encodeURIComponent(request.url)}`)
+  }
+  if (!allows(actor, action)) {
+    if (isApiRequest(request)) {
+      return reply.code(403).send({ error: 'forbidden', message: `Your roles do not allow ${action}` })
+    }
+    return reply.code(403).render('server/views/forbidden.njk', { action })
+  }
+}
+
+/** The signed-in actor, for handlers of routes that name an action. */
 export function actorOf(request: FastifyRequest): Actor {
-  if (!request.actor) throw new Error('Route is missing requireAction')
+  if (!request.actor) throw new Error('Route names no action, so it has no actor')
   return request.actor
 }
 

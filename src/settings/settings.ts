@@ -33,6 +33,8 @@ export const SETTINGS = {
     schema: priorityWeightsSchema,
     default: DEFAULT_PRIORITY_WEIGHTS,
   },
+  /** Every user must sign in with a second factor (an authenticator app), and set one up first if they have none. */
+  'auth.mfaRequired': { schema: z.boolean(), default: true as boolean },
 } as const
 
 export type SettingKey = keyof typeof SETTINGS

@@ -1,15 +1,21 @@
+import { randomBytes } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import { loadConfig, type AppConfig } from '../config.ts'
 import { buildApp, createServices, type AppDeps, type Services } from '../server/app.ts'
 import { loadRiskTools } from '../intake/risk-tools.ts'
 import { seedAreas, seedDemoUsers, DEMO_PASSWORD } from '../demo/seed.ts'
-import { systemActor } from '../auth/actor.ts'
+import { systemActor, type Actor } from '../auth/actor.ts'
+import { findUserByUsername } from '../auth/repository.ts'
+import { toActor } from '../auth/service.ts'
 import { testDatabase, type Engine, type TestDatabase } from './db.ts'
 import { testClock } from './clock.ts'
 
 export const RISK_TOOLS = loadRiskTools()
+export const TEST_SECRET_KEY = randomBytes(32)
 
 export interface TestContext {
+  /** A demo user as an actor, for calling services directly. */
+  actor(username: string): Promise<Actor>
   deps: AppDeps
   services: Services
   database: TestDatabase
@@ -24,12 +30,27 @@ export interface TestContext {
 export async function testContext(engine: Engine, overrides: Partial<AppConfig> = {}): Promise<TestContext> {
   const database = await testDatabase(engine)
   const clock = testClock()
-  const config = { ...loadConfig({}), logLevel: 'silent', cookieSecure: false, ...overrides }
+  const config: AppConfig = {
+    ...loadConfig({}),
+    logLevel: 'silent',
+    cookieSecure: false,
+    // A key for two-step sign-in secrets, so no test writes one into ./data.
+    secretKey: TEST_SECRET_KEY,
+    // Suites sign in and call the API far faster than people; rate-limit tests set their own limits.
+    signInRateLimitPerMinute: 1_000_000,
+    apiRateLimitPerMinute: 1_000_000,
+    ...overrides,
+  }
   const deps: AppDeps = { config, db: database.db, clock, riskTools: RISK_TOOLS }
   const services = createServices(deps)
   await seedAreas(database.db, config.areas)
   await seedDemoUsers(database.db, services.auth)
-  return { deps, services, database, clock, close: () => database.close() }
+  const actor = async (username: string): Promise<Actor> => {
+    const u = await findUserByUsername(database.db, username)
+    if (!u) throw new Error(`no user ${username}`)
+    return toActor(u, 'session', null)
+  }
+  return { actor, deps, services, database, clock, close: () => database.close() }
 }
 
 export interface TestApp extends TestContext {

@@ -1,27 +1,50 @@
 import { randomBytes } from 'node:crypto'
 import { describe } from 'node:test'
 import pg from 'pg'
-import { openDatabase, type Database } from '../db/database.ts'
+import { asOwner, openDatabase, type Database } from '../db/database.ts'
 import { migrateToLatest } from '../db/migrator.ts'
 
 export const ENGINES = ['pglite', 'postgresql'] as const
 export type Engine = (typeof ENGINES)[number]
 
 export interface TestDatabase {
+  /** The app's own connection: it acts as the app role (provide_app), as the running app does. */
   db: Database
   engine: Engine
+  /**
+   * The owner's rights, for a test that must do what the app cannot (tamper with the audit trail,
+   * add a trigger). On PGlite the one connection is the owner's until `fn` ends: use only `owner`.
+   */
+  asOwner<T>(fn: (owner: Database) => Promise<T>): Promise<T>
+  /** Where it is, for a test that runs the command line against it: a server URL, or PGlite's folder. */
+  location: { url: string } | { dataDir: string }
   close(): Promise<void>
+}
+
+export interface TestDatabaseOptions {
+  /** False leaves a blank database, its connection still the owner's, for a test of the migrations. */
+  migrate?: boolean
+  /** PGlite in this folder rather than in memory (the caller removes it). */
+  dataDir?: string
 }
 
 /**
  * A fresh, migrated database: in-memory PGlite, or a new database on the PostgreSQL server that
  * `npm test` starts. Without that server the test fails: a suite that quietly skips proves nothing.
  */
-export async function testDatabase(engine: Engine): Promise<TestDatabase> {
+export async function testDatabase(engine: Engine, options: TestDatabaseOptions = {}): Promise<TestDatabase> {
+  const migrate = options.migrate ?? true
   if (engine === 'pglite') {
-    const opened = await openDatabase({ dataDir: 'memory://' })
-    await migrateToLatest(opened.db)
-    return { db: opened.db, engine, close: opened.close }
+    const dataDir = options.dataDir ?? 'memory://'
+    const opened = await openDatabase({ dataDir })
+    if (migrate) await migrateToLatest(opened.db)
+    return {
+      db: opened.db,
+      engine,
+      asOwner: (fn) => asOwner(opened.db, fn),
+      location: { dataDir },
+      close: opened.close,
+    }
   }
   const adminUrl = process.env.TEST_DATABASE_URL
   if (!adminUrl) {
@@ -37,10 +60,12 @@ export async function testDatabase(engine: Engine): Promise<TestDatabase> {
   const url = new URL(adminUrl)
   url.pathname = `/${name}`
   const opened = await openDatabase({ url: url.toString(), dataDir: '' })
-  await migrateToLatest(opened.db)
+  if (migrate) await migrateToLatest(opened.db)
   return {
     db: opened.db,
     engine,
+    asOwner: (fn) => asOwner(opened.db, fn),
+    location: { url: url.toString() },
     close: async () => {
       await opened.close()
       const a = new pg.Client({ connectionString: adminUrl })

@@ -1,5 +1,7 @@
 import { sql } from 'kysely'
 import type { Queryable } from '../db/database.ts'
+import { scopeWhere } from '../access/repository.ts'
+import type { ScopeFilter } from '../access/rules.ts'
 import type { RiskLevel } from '../intake/incident-schema.ts'
 import type { TriageStatus } from '../db/schema.ts'
 import type { Decision } from './decisions.ts'
@@ -11,6 +13,8 @@ export interface QueueFilter {
   risks?: RiskLevel[]
   statuses?: TriageStatus[]
   ids?: string[]
+  /** The records the reader may see; absent for lookups of one incident already checked. */
+  scope?: ScopeFilter
 }
 
 /**
@@ -52,6 +56,7 @@ export function queueCandidatesQuery(db: Queryable, f: QueueFilter) {
   if (f.risks?.length) q = q.where('i.risk_level', 'in', f.risks)
   if (f.statuses?.length) q = q.where('i.triage_status', 'in', f.statuses)
   if (f.ids) q = q.where('i.id', 'in', f.ids)
+  if (f.scope) q = q.where(scopeWhere(f.scope, 'i'))
   return q
 }
 
@@ -144,7 +149,7 @@ export async function decisionHistory(db: Queryable, incidentId: string) {
 }
 
 /** Suspects not yet released, on incidents reported in the window. */
-export async function openCustody(db: Queryable, start: Date, end: Date) {
+export async function openCustody(db: Queryable, start: Date, end: Date, scope: ScopeFilter) {
   return db
     .selectFrom('custody_episode as c')
     .innerJoin('incident as i', 'i.id', 'c.incident_id')
@@ -165,6 +170,7 @@ export async function openCustody(db: Queryable, start: Date, end: Date) {
     .where('c.released_at', 'is', null)
     .where('i.reported_at', '>=', start)
     .where('i.reported_at', '<=', end)
+    .where(scopeWhere(scope, 'i'))
     .orderBy(sql`c.expected_release_at asc nulls last`)
     .execute()
 }

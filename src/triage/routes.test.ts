@@ -165,7 +165,7 @@ describeEachEngine('triage routes', (engine) => {
         const res = await postDecision(id, sergeant, form)
         assert.equal(res.statusCode, 403, `csrf ${csrf}`)
       }
-      assert.equal((await t.services.triage.assessment(id)).history.length, 0)
+      assert.equal((await t.services.triage.assessment(await t.actor('sergeant'), id)).history.length, 0)
     })
 
     it('shows the errors on the form and keeps what was entered', async () => {
@@ -188,7 +188,7 @@ describeEachEngine('triage routes', (engine) => {
         assert.match(res.body, c.message)
         if (c.form.decision) assert.match(res.body, new RegExp(`value="${c.form.decision}" checked`))
       }
-      assert.equal((await t.services.triage.assessment(ref.high!.id)).history.length, 0)
+      assert.equal((await t.services.triage.assessment(await t.actor('sergeant'), ref.high!.id)).history.length, 0)
     })
 
     it('refuses a health IDVA', async () => {
@@ -198,7 +198,7 @@ describeEachEngine('triage routes', (engine) => {
         reasonCode: 'high_risk',
       })
       assert.equal(res.statusCode, 403)
-      assert.equal((await t.services.triage.assessment(ref.high!.id)).history.length, 0)
+      assert.equal((await t.services.triage.assessment(await t.actor('sergeant'), ref.high!.id)).history.length, 0)
     })
   })
 
@@ -262,7 +262,7 @@ describeEachEngine('triage routes', (engine) => {
       })
       assert.equal(res.statusCode, 201)
       const { id } = res.json()
-      const a = await t.services.triage.assessment(ref.high!.id)
+      const a = await t.services.triage.assessment(await t.actor('sergeant'), ref.high!.id)
       assert.deepEqual([a.status, a.history[0]!.id], ['attend_live', id])
     })
 
@@ -291,7 +291,7 @@ describeEachEngine('triage routes', (engine) => {
         (await api('POST', `/api/v1/incidents/${randomUUID()}/decisions`, sergeantToken, body)).statusCode,
         404,
       )
-      assert.equal((await t.services.triage.assessment(ref.high!.id)).history.length, 0)
+      assert.equal((await t.services.triage.assessment(await t.actor('sergeant'), ref.high!.id)).history.length, 0)
     })
 
     it('a signed-in browser session must send the CSRF header to the API', async () => {

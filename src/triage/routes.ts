@@ -1,9 +1,12 @@
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { RouteContext } from '../server/app.ts'
-import { actorOf, requireAction } from '../server/http.ts'
+import { actorOf } from '../server/http.ts'
 import { apiErrors, idParams } from '../server/api-schemas.ts'
+import { z } from 'zod'
+import { stringify } from 'csv-stringify/sync'
 import { ValidationError } from '../common/errors.ts'
+import { formatLocal } from '../common/uk-time.ts'
 import { RISK_LEVELS } from '../intake/incident-schema.ts'
 import { DECISION_LABELS, DECISION_REASONS, DECISIONS } from './decisions.ts'
 import { queueQuerySchema, decisionInputSchema, TRIAGE_STATUSES, type QueueQuery } from './service.ts'
@@ -15,13 +18,30 @@ import {
 } from './api-schemas.ts'
 
 const STATUS_LABELS = { undecided: 'Not yet decided', ...DECISION_LABELS }
+const QUEUE_CSV_HEADER = [
+  'Force reference',
+  'Reported (UK time)',
+  'Area',
+  'Postcode',
+  'Risk',
+  'Meets criteria',
+  'Why',
+  'Priority',
+  'Decision',
+  'Custody',
+  'Victim',
+]
+const revealTargetSchema = z.strictObject({
+  personId: z.uuid().optional(),
+  field: z.enum(['address', 'phone']),
+})
 const iso = (d: Date | null) => (d ? d.toISOString() : null)
 
 export function triageRoutes(app: FastifyInstance, { services }: RouteContext): void {
   const api = app.withTypeProvider<ZodTypeProvider>()
 
   // Pages
-  app.get('/triage', { preHandler: requireAction('triage:view') }, async (request, reply) => {
+  app.get('/triage', { config: { action: 'triage:view' } }, async (request, reply) => {
     const parsed = queueQuerySchema.safeParse(request.query)
     const query: QueueQuery = parsed.success ? parsed.data : queueQuerySchema.parse({})
     const [queue, areas] = await Promise.all([services.triage.queue(actorOf(request), query), services.intake.areas()])
@@ -39,13 +59,62 @@ export function triageRoutes(app: FastifyInstance, { services }: RouteContext): 
     })
   })
 
-  app.get('/triage/incidents/:id', { preHandler: requireAction('incident:view') }, async (request, reply) => {
+  app.get('/triage/queue.csv', { config: { action: 'triage:export' } }, async (request, reply) => {
+    const parsed = queueQuerySchema.safeParse(request.query)
+    const query: QueueQuery = parsed.success ? parsed.data : queueQuerySchema.parse({})
+    const queue = await services.triage.queue(actorOf(request), query, { export: true })
+    const rows = queue.items.map((i) => [
+      i.forceReference,
+      formatLocal(i.reportedAt),
+      i.area,
+      i.postcode,
+      i.riskLevel,
+      i.eligibility.eligible ? 'yes' : 'no',
+      i.eligibility.reasons.map((r) => r.text).join('; '),
+      i.total,
+      STATUS_LABELS[i.status],
+      i.custody.text,
+      i.victimName ?? '',
+    ])
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="triage-queue-${queue.now.toISOString().slice(0, 10)}.csv"`)
+      .send(stringify([QUEUE_CSV_HEADER, ...rows]))
+  })
+
+  app.get('/triage/incidents/:id', { config: { action: 'incident:view' } }, async (request, reply) => {
     const { id } = idParams.parse(request.params)
     const { saved } = request.query as { saved?: string }
     return renderIncident(reply, id, actorOf(request), { saved: saved === '1' })
   })
 
-  app.post('/triage/incidents/:id/decision', { preHandler: requireAction('triage:decide') }, async (request, reply) => {
+  // Revealing a masked field: a form asking the reason, then the incident page with the field shown.
+  app.get('/triage/incidents/:id/reveal', { config: { action: 'person:reveal' } }, async (request, reply) => {
+    const { id } = idParams.parse(request.params)
+    const target = revealTargetSchema.parse(request.query)
+    await services.access.check(actorOf(request), 'person:reveal', 'incident', id)
+    return reply.render('triage/views/reveal.njk', { pageTitle: 'Why do you need to see this?', id, target })
+  })
+
+  app.post('/triage/incidents/:id/reveal', { config: { action: 'person:reveal' } }, async (request, reply) => {
+    const { id } = idParams.parse(request.params)
+    const body = (request.body ?? {}) as Record<string, string>
+    const target = revealTargetSchema.parse({ personId: body.personId || undefined, field: body.field })
+    try {
+      return await renderIncident(reply, id, actorOf(request), {}, { ...target, reason: body.reason })
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error
+      return reply.code(400).render('triage/views/reveal.njk', {
+        pageTitle: 'Why do you need to see this?',
+        id,
+        target,
+        errors: error.issues.map((i) => ({ ...i, path: 'reason' })),
+        reason: body.reason,
+      })
+    }
+  })
+
+  app.post('/triage/incidents/:id/decision', { config: { action: 'triage:decide' } }, async (request, reply) => {
     const { id } = idParams.parse(request.params)
     const body = (request.body ?? {}) as Record<string, string>
     const form = {
@@ -62,8 +131,8 @@ export function triageRoutes(app: FastifyInstance, { services }: RouteContext): 
     return reply.redirect(`/triage/incidents/${id}?saved=1`)
   })
 
-  app.get('/custody', { preHandler: requireAction('custody:view') }, async (_request, reply) => {
-    const board = await services.triage.custodyBoard()
+  app.get('/custody', { config: { action: 'custody:view' } }, async (request, reply) => {
+    const board = await services.triage.custodyBoard(actorOf(request))
     return reply.render('triage/views/custody.njk', { pageTitle: 'Custody board', board, statusLabels: STATUS_LABELS })
   })
 
@@ -72,11 +141,10 @@ export function triageRoutes(app: FastifyInstance, { services }: RouteContext): 
     id: string,
     actor: ReturnType<typeof actorOf>,
     extra: Record<string, unknown>,
+    reveal?: unknown,
   ) {
-    const [record, assessment] = await Promise.all([
-      services.intake.getIncident(actor, id),
-      services.triage.assessment(id),
-    ])
+    const record = await services.intake.getIncident(actor, id, reveal)
+    const assessment = await services.triage.assessment(actor, id)
     return reply.render('triage/views/incident.njk', {
       pageTitle: `Incident ${record.incident.force_reference}`,
       record,
@@ -93,7 +161,7 @@ export function triageRoutes(app: FastifyInstance, { services }: RouteContext): 
   api.get(
     '/api/v1/triage/queue',
     {
-      preHandler: requireAction('triage:view'),
+      config: { action: 'triage:view' },
       schema: {
         summary: 'The triage queue: incidents reported in the window, scored and explained',
         tags: ['triage'],
@@ -132,7 +200,7 @@ export function triageRoutes(app: FastifyInstance, { services }: RouteContext): 
   api.post(
     '/api/v1/incidents/:id/decisions',
     {
-      preHandler: requireAction('triage:decide'),
+      config: { action: 'triage:decide' },
       schema: {
         summary: 'Record a triage decision; earlier decisions are kept in the history',
         tags: ['triage'],
@@ -150,7 +218,7 @@ export function triageRoutes(app: FastifyInstance, { services }: RouteContext): 
   api.get(
     '/api/v1/incidents/:id/decisions',
     {
-      preHandler: requireAction('triage:view'),
+      config: { action: 'triage:view' },
       schema: {
         summary: "An incident's triage status and decision history, newest first",
         tags: ['triage'],
@@ -159,7 +227,7 @@ export function triageRoutes(app: FastifyInstance, { services }: RouteContext): 
       },
     },
     async (request) => {
-      const a = await services.triage.assessment(request.params.id)
+      const a = await services.triage.assessment(actorOf(request), request.params.id)
       return {
         status: a.status,
         history: a.history.map((h) => ({
@@ -177,15 +245,15 @@ export function triageRoutes(app: FastifyInstance, { services }: RouteContext): 
   api.get(
     '/api/v1/custody',
     {
-      preHandler: requireAction('custody:view'),
+      config: { action: 'custody:view' },
       schema: {
         summary: 'Suspects in custody on incidents in the triage window, soonest release first',
         tags: ['triage'],
         response: { 200: custodyBoardSchema, ...apiErrors },
       },
     },
-    async () => {
-      const b = await services.triage.custodyBoard()
+    async (request) => {
+      const b = await services.triage.custodyBoard(actorOf(request))
       return {
         window: { start: b.window.start.toISOString(), end: b.window.end.toISOString(), hours: b.window.hours },
         items: b.rows.map((r) => ({

@@ -173,7 +173,7 @@ describeEachEngine('TriageService', (engine) => {
       const id = await add({ risk: 'high' })
       const [item] = (await t.services.triage.queue(sergeant, query())).items
       assert.equal(item?.priority.total, 100 + DEFAULT_PRIORITY_WEIGHTS.recentReport)
-      assert.equal((await t.services.triage.assessment(id)).priority.total, item.priority.total)
+      assert.equal((await t.services.triage.assessment(sergeant, id)).priority.total, item.priority.total)
     })
 
     it('refuses setting values the queue cannot use', async () => {
@@ -316,25 +316,23 @@ describeEachEngine('TriageService', (engine) => {
   })
 
   describe('queue audit', () => {
-    it('writes one consult row per view, listing the incidents shown', async () => {
+    it("writes one consult row per incident shown, so each person's access log includes the listing", async () => {
       await writeSetting(t.deps.db, 'triage.pageSize', 5)
       for (let i = 0; i < 6; i++) await add({ reportedHoursAgo: 1 + i })
-      const before = (await auditRows('consult', 'triage_queue')).length
+      const before = (await auditRows('consult', 'incident')).length
       const q = await t.services.triage.queue(sergeant, query({ sort: 'reported' }))
-      const rows = (await auditRows('consult', 'triage_queue')).slice(before)
-      assert.equal(rows.length, 1)
+      const rows = (await auditRows('consult', 'incident')).slice(before)
+      assert.deepEqual(
+        rows.map((r) => r.record_id),
+        q.items.map((i) => i.id),
+      )
+      assert.equal(rows.length, 5)
       const row = rows[0]!
       assert.equal(row.user_id, sergeant.userId)
       assert.equal(row.username, 'sergeant')
       assert.deepEqual(row.roles, ['detective_sergeant'])
       assert.equal(new Date(row.at).toISOString(), FIXED_NOW.toISOString())
-      const details = row.details as { incidentIds: string[]; query: QueueQuery }
-      assert.deepEqual(
-        details.incidentIds,
-        q.items.map((i) => i.id),
-      )
-      assert.equal(details.incidentIds.length, 5)
-      assert.equal(details.query.sort, 'reported')
+      assert.equal((row.details as { view: string }).view, 'triage_queue')
       assert.ok(row.fields.includes('victim_name'))
     })
   })
@@ -346,7 +344,7 @@ describeEachEngine('TriageService', (engine) => {
         decision: 'attend',
         reasonCode: 'high_risk',
       })
-      const a = await t.services.triage.assessment(id)
+      const a = await t.services.triage.assessment(sergeant, id)
       assert.equal(a.status, 'attend')
       assert.equal(a.history.length, 1)
       const h = a.history[0]!
@@ -366,7 +364,7 @@ describeEachEngine('TriageService', (engine) => {
         reasonCode: 'victim_declined',
         reasonText: '  Victim asked for phone advice only  ',
       })
-      const a = await t.services.triage.assessment(id)
+      const a = await t.services.triage.assessment(sergeant, id)
       assert.equal(a.status, 'consultation')
       assert.deepEqual(
         a.history.map((h) => [h.decision, h.reason_text]),
@@ -426,7 +424,7 @@ describeEachEngine('TriageService', (engine) => {
           )
           return true
         })
-        const a = await t.services.triage.assessment(id)
+        const a = await t.services.triage.assessment(sergeant, id)
         assert.deepEqual([a.status, a.history.length], ['undecided', 0])
       })
     }
@@ -438,13 +436,13 @@ describeEachEngine('TriageService', (engine) => {
         reasonCode: 'already_supported',
         reasonText: 'Open case with the community IDVA',
       })
-      assert.equal((await t.services.triage.assessment(id)).status, 'not_for_programme')
+      assert.equal((await t.services.triage.assessment(sergeant, id)).status, 'not_for_programme')
     })
 
     it('accepts an ineligible incident judged not for the programme without text', async () => {
       const id = await add({ risk: 'standard' })
       await t.services.triage.decide(sergeant, id, { decision: 'not_for_programme', reasonCode: 'low_risk_no_factors' })
-      assert.equal((await t.services.triage.assessment(id)).status, 'not_for_programme')
+      assert.equal((await t.services.triage.assessment(sergeant, id)).status, 'not_for_programme')
     })
 
     it('refuses an unknown incident', async () => {
@@ -452,7 +450,7 @@ describeEachEngine('TriageService', (engine) => {
         t.services.triage.decide(sergeant, randomUUID(), { decision: 'attend', reasonCode: 'high_risk' }),
         NotFoundError,
       )
-      await assert.rejects(t.services.triage.assessment(randomUUID()), NotFoundError)
+      await assert.rejects(t.services.triage.assessment(sergeant, randomUUID()), NotFoundError)
     })
 
     it('writes an alter audit row naming the decision', async () => {
@@ -478,32 +476,31 @@ describeEachEngine('TriageService', (engine) => {
       // No app_user has this id, so the decision row breaks its foreign key.
       const ghost: Actor = { ...sergeant, userId: randomUUID() }
       await assert.rejects(t.services.triage.decide(ghost, id, { decision: 'attend', reasonCode: 'high_risk' }))
-      const a = await t.services.triage.assessment(id)
+      const a = await t.services.triage.assessment(sergeant, id)
       assert.deepEqual([a.status, a.history.length], ['undecided', 0])
       assert.equal((await auditRows('alter', 'incident')).filter((r) => r.record_id === id).length, 0)
     })
 
     it('stores no decision when its audit row cannot be written', async () => {
       const id = await add({ risk: 'high' })
-      const db = t.deps.db
-      await sql
-        .raw(
-          `create function test_refuse_alter() returns trigger language plpgsql as $$
-           begin if new.action = 'alter' then raise exception 'audit unavailable'; end if; return new; end $$`,
-        )
-        .execute(db)
+      // Triggers are the owner's to create: the app's role cannot.
+      const owner = (statement: string) => t.database.asOwner((db) => sql.raw(statement).execute(db))
+      await owner(
+        `create function test_refuse_alter() returns trigger language plpgsql as $$
+         begin if new.action = 'alter' then raise exception 'audit unavailable'; end if; return new; end $$`,
+      )
       const trigger = 'before insert on audit_event for each row execute function test_refuse_alter()'
-      await sql.raw(`create trigger test_refuse_alter ${trigger}`).execute(db)
+      await owner(`create trigger test_refuse_alter ${trigger}`)
       try {
         await assert.rejects(
           t.services.triage.decide(sergeant, id, { decision: 'attend', reasonCode: 'high_risk' }),
           /audit unavailable/,
         )
       } finally {
-        await sql.raw('drop trigger test_refuse_alter on audit_event').execute(db)
-        await sql.raw('drop function test_refuse_alter()').execute(db)
+        await owner('drop trigger test_refuse_alter on audit_event')
+        await owner('drop function test_refuse_alter()')
       }
-      const a = await t.services.triage.assessment(id)
+      const a = await t.services.triage.assessment(sergeant, id)
       assert.deepEqual([a.status, a.history.length], ['undecided', 0])
     })
   })
@@ -526,7 +523,7 @@ describeEachEngine('TriageService', (engine) => {
       await add({ reportedHoursAgo: 30, people: strangers({ firstName: 'Old', custody: inCustody(2, 1) }) })
       await add({ people: strangers() })
 
-      const board = await t.services.triage.custodyBoard()
+      const board = await t.services.triage.custodyBoard(sergeant)
       assert.deepEqual(
         board.rows.map((r) => [r.incident_id, r.first_name, r.custody.state]),
         [

@@ -2,7 +2,9 @@ import { z } from 'zod'
 import type { Database, Queryable } from '../db/database.ts'
 import type { Clock } from '../common/clock.ts'
 import type { Actor } from '../auth/actor.ts'
-import { recordAudit } from '../audit/audit.ts'
+import { recordAudit, recordAudits } from '../audit/audit.ts'
+import type { AccessService } from '../access/service.ts'
+import type { Action } from '../access/policy.ts'
 import { NotFoundError, ValidationError } from '../common/errors.ts'
 import { localWindowStart } from '../common/uk-time.ts'
 import { RISK_LEVELS } from '../intake/incident-schema.ts'
@@ -73,6 +75,7 @@ export class TriageService {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
+    private readonly access: AccessService,
   ) {}
 
   async window(): Promise<TriageWindow> {
@@ -83,17 +86,20 @@ export class TriageService {
    * Every incident reported in the window, scored and explained by the triage rules, filtered,
    * sorted and paginated. Rules run here, not in SQL, so there is one definition of each.
    */
-  async queue(actor: Actor, query: QueueQuery) {
+  async queue(actor: Actor, query: QueueQuery, options: { export?: boolean } = {}) {
+    const action: Action = options.export ? 'triage:export' : 'triage:view'
     const now = this.clock.now()
+    const scope = await this.access.filter(actor, action)
     const settings = await readSettings(this.db, ['triage.windowHours', 'triage.pageSize', 'triage.priorityWeights'])
     const window = windowEnding(now, settings['triage.windowHours'])
-    const pageSize = settings['triage.pageSize']
+    const pageSize = options.export ? Number.MAX_SAFE_INTEGER : settings['triage.pageSize']
     const candidates = await repo.queueCandidates(this.db, {
       start: window.start,
       end: window.end,
       areas: query.area,
       risks: query.risk,
       statuses: query.status,
+      scope,
     })
     const rows = candidates
       .map((row) => {
@@ -143,13 +149,19 @@ export class TriageService {
         victimName: d.victim_first_name ? `${d.victim_first_name} ${d.victim_last_name}` : null,
       }
     })
-    // Listing victims' names is a consultation of their records: one audit row per page view.
-    await recordAudit(this.db, actor, now, {
-      action: 'consult',
-      recordType: 'triage_queue',
-      fields: ['force_reference', 'victim_name', 'area', 'postcode', 'risk_level'],
-      details: { incidentIds: items.map((i) => i.id), query },
-    })
+    // Listing victims' names is a consultation of each record listed, so a person's access log shows it.
+    await recordAudits(
+      this.db,
+      actor,
+      now,
+      items.map((i) => ({
+        action: 'consult' as const,
+        recordType: 'incident',
+        recordId: i.id,
+        fields: ['force_reference', 'victim_name', 'area', 'postcode', 'risk_level'],
+        details: { view: action === 'triage:export' ? 'export' : 'triage_queue' },
+      })),
+    )
     return {
       window,
       now,
@@ -171,8 +183,9 @@ export class TriageService {
   }
 
   /** The triage view of one incident: rules' explanations, custody and decision history. */
-  async assessment(incidentId: string) {
+  async assessment(actor: Actor, incidentId: string) {
     const now = this.clock.now()
+    await this.access.check(actor, 'incident:view', 'incident', incidentId)
     const { row, facts, eligibility } = await this.evaluate(this.db, incidentId)
     const weights = await readSetting(this.db, 'triage.priorityWeights')
     return {
@@ -186,6 +199,8 @@ export class TriageService {
 
   /** Records a decision; earlier decisions stay in the history. */
   async decide(actor: Actor, incidentId: string, candidate: unknown): Promise<{ id: string }> {
+    // Access first, so someone without it learns nothing from validation messages.
+    await this.access.check(actor, 'triage:decide', 'incident', incidentId)
     const parsed = decisionInputSchema.safeParse(candidate)
     if (!parsed.success) {
       throw new ValidationError(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })))
@@ -194,6 +209,7 @@ export class TriageService {
     const now = this.clock.now()
     // The incident is read inside the transaction, so the audit's "previous" is the status replaced.
     return this.db.transaction().execute(async (trx) => {
+      await this.access.check(actor, 'triage:decide', 'incident', incidentId, trx)
       const { row, eligibility } = await this.evaluate(trx, incidentId)
       const issues = decisionIssues(input, eligibility.eligible)
       if (issues.length > 0) throw new ValidationError(issues)
@@ -222,10 +238,27 @@ export class TriageService {
     })
   }
 
-  async custodyBoard() {
+  async custodyBoard(actor: Actor) {
     const now = this.clock.now()
     const window = await this.window()
-    const rows = await repo.openCustody(this.db, window.start, window.end)
+    const rows = await repo.openCustody(
+      this.db,
+      window.start,
+      window.end,
+      await this.access.filter(actor, 'custody:view'),
+    )
+    await recordAudits(
+      this.db,
+      actor,
+      now,
+      [...new Set(rows.map((r) => r.incident_id))].map((id) => ({
+        action: 'consult' as const,
+        recordType: 'incident',
+        recordId: id,
+        fields: ['force_reference', 'area', 'risk_level', 'custody', 'suspect_name'],
+        details: { view: 'custody_board' },
+      })),
+    )
     return {
       window,
       rows: rows.map((r) => ({

@@ -79,4 +79,42 @@ export class IncidentPage {
       details: await form.getByLabel(/Details/).inputValue(),
     }
   }
+
+  async goto(id: string): Promise<this> {
+    await this.page.goto(`${this.baseUrl}/triage/incidents/${id}`)
+    return this
+  }
+
+  /** The health panel's text, or null when the page has none (every role but health IDVAs). */
+  async healthPanel(): Promise<string | null> {
+    const panel = this.page.getByTestId('health-panel')
+    return (await panel.count()) ? (await panel.innerText()).replace(/\s+/g, ' ').trim() : null
+  }
+
+  /** The people table's text, one line per person. */
+  async people(): Promise<string[]> {
+    const rows = this.page.locator('table.govuk-table tbody tr')
+    return (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim())
+  }
+
+  /** Follows a person's "Reveal" link for a field and lands on the page asking why. */
+  async startReveal(field: 'address' | 'phone', personName: string): Promise<void> {
+    const link = this.page.getByRole('link', {
+      name: `Reveal ${field === 'phone' ? 'phone number' : 'address'} of ${personName}`,
+    })
+    await Promise.all([this.page.waitForEvent('load'), link.click()])
+  }
+
+  /** On the reveal page: gives the reason and submits. */
+  async giveReason(reason: string): Promise<void> {
+    const form = this.page.getByTestId('reveal-form')
+    await form.getByLabel('Reason', { exact: true }).fill(reason)
+    await Promise.all([this.page.waitForEvent('load'), form.getByTestId('reveal').click()])
+  }
+
+  /** Any notification banner's text (success or information), or null. */
+  async notice(): Promise<string | null> {
+    const banner = this.page.locator('.govuk-notification-banner')
+    return (await banner.count()) ? (await banner.first().innerText()).replace(/\s+/g, ' ').trim() : null
+  }
 }

@@ -1,0 +1,114 @@
+import { after, before, describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { testContext, type TestContext } from '../test-support/app.ts'
+import { anIncident, aPerson, aSuspect } from '../test-support/builders.ts'
+import { assertAccessible, launchBrowser, startApp, watchPage, type RunningApp } from '../test-support/browser.ts'
+import { SignInPage } from '../test-support/pages/sign-in.ts'
+import { IncidentPage } from '../test-support/pages/incident.ts'
+import { AccessLogPage } from '../test-support/pages/governance-access-log.ts'
+
+const NHS = '9434765919'
+const ADDRESS = '7 Quiet Close'
+const REASON = 'Planning a joint visit with the health IDVA'
+
+// PGlite only, like the other browser suites: the service and route tests cover both engines.
+describe('health separation and masked addresses in the browser [pglite]', () => {
+  let ctx: TestContext
+  let running: RunningApp
+  let browser: Browser
+  let id: string
+  let reference: string
+
+  before(async () => {
+    ctx = await testContext('pglite')
+    const created = await ctx.services.intake.create(
+      await ctx.actor('sergeant'),
+      anIncident({
+        risk: 'high',
+        healthNeeds: true,
+        healthNeedsNotes: 'Pregnant, 30 weeks; antenatal care at Blackpool Victoria',
+        people: [aPerson({ lastName: 'Whitlock', nhsNumber: NHS, address: ADDRESS, postcode: 'FY1 2BB' }), aSuspect()],
+      }),
+      'api',
+    )
+    id = created.id
+    reference = created.forceReference
+    running = await startApp(ctx)
+    browser = await launchBrowser()
+  })
+
+  after(async () => {
+    await browser?.close()
+    await running?.close()
+    await ctx?.close()
+  })
+
+  /** A fresh browser context signed in as `username`: each user has their own cookies. */
+  async function signedIn(username: string): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+    context.setDefaultTimeout(5000)
+    const page = await context.newPage()
+    await new SignInPage(page, running.baseUrl).goto().then((p) => p.signIn(username))
+    return { context, page }
+  }
+
+  async function checkPage(page: Page, label: string, watch: ReturnType<typeof watchPage>) {
+    await assertAccessible(page, label)
+    assert.deepEqual(watch.problems.splice(0), [], `${label}: script errors or CSP violations`)
+  }
+
+  it('shows the health panel to the health IDVA', async () => {
+    const { context, page } = await signedIn('idva')
+    const watch = watchPage(page)
+    const incident = await new IncidentPage(page, running.baseUrl).goto(id)
+    const panel = await incident.healthPanel()
+    assert.ok(panel?.includes(NHS), panel ?? 'no health panel')
+    assert.match(panel!, /Pregnant, 30 weeks/)
+    await checkPage(page, 'incident page for an IDVA', watch)
+    await context.close()
+  })
+
+  it('shows the same incident to a sergeant without the health panel, and with the address hidden', async () => {
+    const { context, page } = await signedIn('sergeant')
+    const watch = watchPage(page)
+    const incident = await new IncidentPage(page, running.baseUrl).goto(id)
+    assert.equal(await incident.heading(), `Incident ${reference}`)
+    assert.equal(await incident.healthPanel(), null)
+    const html = await page.content()
+    assert.ok(!html.includes(NHS) && !html.includes('Pregnant'), 'no health data anywhere in the page')
+    assert.ok(!html.includes(ADDRESS), 'the address is not in the page')
+    assert.match((await incident.people())[0]!, /Hidden/)
+    await checkPage(page, 'incident page for a sergeant', watch)
+
+    // Revealing asks why; an empty reason is refused; a reason shows the address on this view only.
+    await incident.startReveal('address', 'Jane Whitlock')
+    assert.equal(await incident.heading(), 'Why do you need to see this address?')
+    await checkPage(page, 'reveal reason page', watch)
+    await incident.giveReason('')
+    assert.deepEqual(await incident.errors(), ['Give the reason you need to see this, in at least 5 characters'])
+    await incident.giveReason(REASON)
+    assert.match((await incident.people())[0]!, new RegExp(ADDRESS))
+    assert.match((await incident.notice())!, /Shown for this page view only/)
+    await checkPage(page, 'incident page with the address revealed', watch)
+
+    await incident.goto(id)
+    assert.ok(!(await page.content()).includes(ADDRESS), 'hidden again on the next view')
+    await context.close()
+  })
+
+  it("lists the reveal, with its reason, in the record's access log", async () => {
+    const { context, page } = await signedIn('governance')
+    const watch = watchPage(page)
+    const log = await new AccessLogPage(page, running.baseUrl).goto({ record: reference })
+    const reveal = (await log.entries()).find((e) => e.justification === REASON)
+    assert.ok(reveal, 'the reveal is in the log')
+    assert.equal(reveal.username, 'sergeant')
+    assert.equal(reveal.action, 'consult')
+    assert.match(reveal.fields, /address/)
+    const idvaViews = (await log.entries()).filter((e) => e.username === 'idva')
+    assert.ok(idvaViews.length > 0, "the IDVA's view is logged too")
+    await checkPage(page, 'access log', watch)
+    await context.close()
+  })
+})

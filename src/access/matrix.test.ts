@@ -1,0 +1,385 @@
+import { after, before, it } from 'node:test'
+import assert from 'node:assert/strict'
+import { describeEachEngine } from '../test-support/db.ts'
+import { testApp, type TestApp } from '../test-support/app.ts'
+import { anIncident, aPerson, aSuspect, inCustody } from '../test-support/builders.ts'
+import { insertAgency } from '../auth/repository.ts'
+import { systemActor, type Actor } from '../auth/actor.ts'
+import { ROLES, type Role } from '../auth/roles.ts'
+import { DEMO_USERS } from '../demo/seed.ts'
+import type { RouteEntry } from '../server/app.ts'
+import { POLICY } from './policy.ts'
+import { reaches, widestScope, type RecordFacts } from './rules.ts'
+import { assertRouteGuarded } from '../server/http.ts'
+
+/**
+ * The authorisation matrix, generated from the policy and the app's own route table: every route
+ * x every role x a record of the user's own agency and one of another agency. Each cell's
+ * expectation comes from POLICY; the request goes through the whole app. A route added without
+ * an action stops the app starting; a route added without a sample here fails this test.
+ */
+
+type Fixture = 'own' | 'other'
+type Kind = 'incident' | 'import_job'
+
+/** Which kind of record a route's `:id` names, by URL prefix. */
+const PARAM_KINDS: [RegExp, Kind][] = [
+  [/^\/(api\/v1\/)?imports\/:id/, 'import_job'],
+  [/^\/(api\/v1\/)?(triage\/)?incidents\/:id/, 'incident'],
+]
+
+/** Values for parameters that do not name a record the policy scopes, from the fixtures. */
+const ids: Record<string, string> = {}
+const PARAM_VALUES: Record<string, () => string> = {
+  'GET /incidents/recorded/:reference': () => 'MATRIX-OWN',
+  'GET /governance/break-glass/:id': () => ids.grant!,
+  'GET /api/v1/governance/break-glass/:id': () => ids.grant!,
+  'POST /governance/break-glass/:id/review': () => ids.grant!,
+  'POST /api/v1/governance/break-glass/:id/review': () => ids.grant!,
+}
+
+/**
+ * Administration routes name users, teams and agencies, not records the policy scopes. Each
+ * fixture has its own set (made in `before`), and the routes run in the order they are
+ * registered, so an administrator's change in one cell (disabling, removing a member, ending an
+ * agreement) leaves the next something to act on. Each team keeps a member no route removes, so
+ * deleting it is always refused (409) and later cells still find it.
+ */
+interface AdminFixture {
+  agency: string
+  partner: string
+  user: string
+  team: string
+}
+const ADMIN_PARAMS: [RegExp, (a: AdminFixture) => Record<string, string>][] = [
+  [/^\/(api\/v1\/)?admin\/users\/:id/, (a) => ({ id: a.user })],
+  [/^\/(api\/v1\/)?admin\/teams\/:id/, (a) => ({ id: a.team, userId: a.user })],
+  [/^\/(api\/v1\/)?admin\/agencies\/:id/, (a) => ({ id: a.agency, partnerAgencyId: a.partner, resource: 'incident' })],
+]
+const adminParams = (url: string, a: AdminFixture) => ADMIN_PARAMS.find(([pattern]) => pattern.test(url))?.[1](a)
+
+type BodyFixtures = { personId: string; admin: AdminFixture }
+const share = ({ admin }: BodyFixtures) => ({ partnerAgencyId: admin.partner, resource: 'incident' })
+
+/** Bodies for routes that take one: valid, so a refusal can only be the access check's. */
+const BODIES: Record<string, (f: BodyFixtures) => Record<string, unknown>> = {
+  'POST /api/v1/incidents': () => anIncident(),
+  'POST /incidents': () => ({}),
+  'POST /imports': () => ({}),
+  'POST /triage/incidents/:id/decision': () => ({ decision: 'attend', reasonCode: 'high_risk' }),
+  'POST /api/v1/incidents/:id/decisions': () => ({ decision: 'attend', reasonCode: 'high_risk' }),
+  'POST /triage/incidents/:id/reveal': (f) => ({ personId: f.personId, field: 'address', reason: 'Planning a visit' }),
+  'POST /api/v1/incidents/:id/reveal': (f) => ({ personId: f.personId, field: 'address', reason: 'Planning a visit' }),
+  'POST /incidents/:id/break-glass': () => ({ reason: 'Emergency: the victim called 999 from this address' }),
+  'POST /api/v1/incidents/:id/break-glass': () => ({ reason: 'Emergency: the victim called 999 from this address' }),
+  'POST /sign-out': () => ({}),
+  // A wrong code is refused with 400 after the access check, which is all these cells test.
+  'POST /account/security/enrol': () => ({ code: '000000' }),
+  'POST /account/security/recovery-codes': () => ({ code: '000000' }),
+  'POST /account/security/turn-off': () => ({ code: '000000' }),
+  'POST /governance/break-glass/:id/review': () => ({ outcome: 'justified' }),
+  'POST /api/v1/governance/break-glass/:id/review': () => ({ outcome: 'justified' }),
+  // Administration: the second fixture's create finds the name taken (400 or 409), which is fine.
+  'POST /admin/users': (f) => ({
+    username: 'matrix-new',
+    displayName: 'Matrix',
+    agencyId: f.admin.agency,
+    roles: 'analyst',
+  }),
+  'POST /admin/users/:id/name': () => ({ displayName: 'Matrix target' }),
+  'POST /admin/users/:id/roles': () => ({ roles: ['analyst'] }),
+  'POST /admin/users/:id/teams': () => ({ teamIds: [] }),
+  'POST /admin/users/:id/disable': () => ({}),
+  'POST /admin/users/:id/enable': () => ({}),
+  'POST /admin/teams': (f) => ({ agencyId: f.admin.agency, name: 'Matrix page team', areas: ['Blackpool'] }),
+  'POST /admin/teams/:id/edit': () => ({ name: 'Matrix team', areas: ['Blackpool', 'Fylde'] }),
+  'POST /admin/teams/:id/members': (f) => ({ userId: f.admin.user }),
+  'POST /admin/teams/:id/members/:userId/remove': () => ({}),
+  'POST /admin/teams/:id/delete': () => ({}),
+  'POST /admin/agencies': () => ({ code: 'matrix-page', name: 'Matrix page agency', kind: 'third_sector' }),
+  'POST /admin/agencies/:id/edit': () => ({ name: 'Matrix agency' }),
+  'POST /admin/agencies/:id/shares': share,
+  'POST /admin/agencies/:id/shares/remove': share,
+  'POST /api/v1/admin/agencies': () => ({ code: 'matrix-api', name: 'Matrix API agency', kind: 'nhs' }),
+  'PATCH /api/v1/admin/agencies/:id': () => ({ name: 'Matrix agency' }),
+  'POST /api/v1/admin/agencies/:id/shares': share,
+  'DELETE /api/v1/admin/agencies/:id/shares/:partnerAgencyId/:resource': () => ({}),
+  'POST /api/v1/admin/teams': (f) => ({ agencyId: f.admin.agency, name: 'Matrix API team', areas: [] }),
+  'PATCH /api/v1/admin/teams/:id': () => ({ areas: ['Blackpool'] }),
+  'PUT /api/v1/admin/teams/:id/members/:userId': () => ({}),
+  'DELETE /api/v1/admin/teams/:id/members/:userId': () => ({}),
+  'DELETE /api/v1/admin/teams/:id': () => ({}),
+  'POST /api/v1/admin/users': (f) => ({
+    username: 'matrix-api',
+    displayName: 'Matrix',
+    agencyId: f.admin.agency,
+    roles: ['analyst'],
+  }),
+  'PATCH /api/v1/admin/users/:id': () => ({ displayName: 'Matrix target' }),
+  'PUT /api/v1/admin/users/:id/roles': () => ({ roles: ['analyst'] }),
+  'PUT /api/v1/admin/users/:id/teams': () => ({ teamIds: [] }),
+  'POST /api/v1/admin/users/:id/disable': () => ({}),
+  'POST /api/v1/admin/users/:id/enable': () => ({}),
+  'POST /admin/users/:id/reset-second-factor': () => ({}),
+}
+
+/** Query strings for routes that need one to list anything. */
+const QUERIES: Record<string, string> = {
+  'GET /incidents': '?q=MATRIX',
+  'GET /api/v1/incidents': '?q=MATRIX',
+  'GET /triage/incidents/:id/reveal': '?field=address',
+}
+
+/** Lists that show records: the fixture's marker must appear exactly when its scope reaches it. */
+const LISTS: Record<string, Kind> = {
+  'GET /triage': 'incident',
+  'GET /api/v1/triage/queue': 'incident',
+  'GET /triage/queue.csv': 'incident',
+  'GET /custody': 'incident',
+  'GET /api/v1/custody': 'incident',
+  'GET /incidents': 'incident',
+  'GET /api/v1/incidents': 'incident',
+  'GET /imports': 'import_job',
+}
+
+/** Routes that end the session or grant access run after every other cell. */
+const LAST = new Set(['POST /sign-out', 'POST /incidents/:id/break-glass', 'POST /api/v1/incidents/:id/break-glass'])
+const BREAK_GLASS = new Set(['POST /incidents/:id/break-glass', 'POST /api/v1/incidents/:id/break-glass'])
+
+const HEALTH_NOTE = 'MATRIXHEALTHNOTE'
+const NHS = { own: '9434765919', other: '4010232137' }
+const ADDRESS = { own: '1 Matrixown Road', other: '2 Matrixother Road' }
+
+describeEachEngine('authorisation matrix', (engine) => {
+  let t: TestApp
+  const users = new Map<Role, { actor: Actor; cookie: string; csrf: string; token: string }>()
+  const records: Record<Kind, Record<Fixture, { id: string; marker: string; facts: RecordFacts }>> = {
+    incident: {} as never,
+    import_job: {} as never,
+  }
+  const personIds: Record<Fixture, string> = { own: '', other: '' }
+  const admins = {} as Record<Fixture, AdminFixture>
+
+  before(async () => {
+    t = await testApp(engine)
+    const otherForce = await insertAgency(t.deps.db, { code: 'other-force', name: 'Another force', kind: 'police' })
+    await t.services.auth.createUser(systemActor('test'), {
+      username: 'other-sergeant',
+      displayName: 'DS Other',
+      agencyCode: 'other-force',
+      password: null,
+      roles: ['detective_sergeant'],
+    })
+    const creators: Record<Fixture, Actor> = { own: await t.actor('officer'), other: await t.actor('other-sergeant') }
+    for (const f of ['own', 'other'] as const) {
+      const input = anIncident({
+        forceReference: `MATRIX-${f.toUpperCase()}`,
+        risk: 'high',
+        healthNeeds: true,
+        healthNeedsNotes: `${HEALTH_NOTE} ${f}`,
+        location: { address: ADDRESS[f], postcode: 'FY1 1AA', area: 'Blackpool' },
+        people: [
+          aPerson({ nhsNumber: NHS[f], address: ADDRESS[f], postcode: 'FY1 1AA', phone: '07700900123' }),
+          aSuspect({ custody: inCustody(1, 4) }),
+        ],
+      })
+      const { id } = await t.services.intake.create(creators[f], input, 'api')
+      const facts = await t.deps.db
+        .selectFrom('incident')
+        .select(['owner_agency_id', 'created_by', 'area'])
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow()
+      records.incident[f] = {
+        id,
+        marker: input.forceReference,
+        facts: { ownerAgencyId: facts.owner_agency_id, createdBy: facts.created_by, area: facts.area },
+      }
+      const person = await t.deps.db
+        .selectFrom('incident_person')
+        .select('id')
+        .where('incident_id', '=', id)
+        .where('role', '=', 'victim')
+        .executeTakeFirstOrThrow()
+      personIds[f] = person.id
+    }
+    const sergeant = await t.actor('sergeant')
+    for (const [f, actor, agency] of [
+      ['own', sergeant, sergeant.agencyId],
+      ['other', creators.other, otherForce],
+    ] as const) {
+      const filename = `matrix-${f}-import.csv`
+      const id = await t.services.imports.createJob(actor, filename, 'all_or_nothing', agency)
+      records.import_job[f] = {
+        id,
+        marker: filename,
+        facts: { ownerAgencyId: agency, createdBy: actor.userId, area: null },
+      }
+    }
+    const grant = await t.deps.db
+      .insertInto('break_glass_grant')
+      .values({
+        user_id: creators.other.userId,
+        action: 'incident:view',
+        resource: 'incident',
+        record_id: records.incident.own.id,
+        reason: 'Matrix fixture',
+        granted_at: new Date(),
+        expires_at: new Date(),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    ids.grant = grant.id
+    const administrator = await t.actor('admin')
+    for (const f of ['own', 'other'] as const) {
+      const agency = await insertAgency(t.deps.db, { code: `matrix-${f}`, name: `Matrix ${f}`, kind: 'police' })
+      const partner = await insertAgency(t.deps.db, {
+        code: `matrix-${f}-partner`,
+        name: `Matrix ${f} partner`,
+        kind: 'nhs',
+      })
+      const [user, stayer] = await Promise.all(
+        ['target', 'stayer'].map((who) =>
+          t.services.auth.createUser(systemActor('test'), {
+            username: `matrix-${f}-${who}`,
+            displayName: `Matrix ${who}`,
+            agencyCode: `matrix-${f}`,
+            password: null,
+            roles: ['analyst'],
+          }),
+        ),
+      )
+      const { id: team } = await t.services.admin.createTeam(administrator, {
+        agencyId: agency,
+        name: 'Matrix team',
+        areas: [],
+      })
+      await t.services.admin.addTeamMember(administrator, team, stayer!)
+      admins[f] = { agency, partner, user: user!, team }
+    }
+    for (const role of ROLES) {
+      const username = DEMO_USERS.find((u) => u.roles.includes(role))!.username
+      const session = await t.signIn(username)
+      users.set(role, { actor: await t.actor(username), ...session, token: await t.bearer(username) })
+    }
+  })
+  after(() => t.close())
+
+  it('has a user for every role and refuses to register a route with no action', () => {
+    assert.deepEqual([...users.keys()].sort(), [...ROLES].sort())
+    assert.throws(() => assertRouteGuarded({ method: 'GET', url: '/forgotten' }), /names no policy action/)
+  })
+
+  it('names a policy action for every route that is not public', () => {
+    // Public: the health check and the sign-in steps before a session exists.
+    const unguarded = t.app.routeTable.filter((r) => r.action === null).map((r) => r.url)
+    assert.deepEqual(
+      unguarded.filter((url) => url !== '/health' && !url.startsWith('/sign-in')),
+      [],
+    )
+  })
+
+  it('allows and refuses every route for every role, on records of their own agency and another', async () => {
+    const routes = t.app.routeTable.filter((r) => r.action !== null)
+    const ordered = [
+      ...routes.filter((r) => !LAST.has(key(r))),
+      ...routes.filter((r) => LAST.has(key(r)) && !r.url.includes('sign-out')),
+      ...routes.filter((r) => r.url.includes('sign-out')),
+    ]
+    const failures: string[] = []
+    let cells = 0
+    for (const route of ordered) {
+      const k = key(route)
+      if (route.method !== 'GET' && !BODIES[k]) {
+        failures.push(`${k}: add a valid sample body to BODIES in src/access/matrix.test.ts`)
+        continue
+      }
+      const kind = paramKind(route.url)
+      if (route.url.includes(':') && !kind && !PARAM_VALUES[k] && !adminParams(route.url, admins.own)) {
+        failures.push(`${k}: add its parameter to PARAM_KINDS in src/access/matrix.test.ts`)
+        continue
+      }
+      // A route without a record runs once per role; lists check both agencies' records in one response.
+      const fixtures = kind ? (['own', 'other'] as const) : (['own'] as const)
+      for (const role of ROLES) {
+        for (const fixture of fixtures) {
+          cells++
+          const outcome = await runCell(route, role, fixture, kind)
+          if (outcome) failures.push(`${k} as ${role} on ${fixture} agency's record: ${outcome}`)
+        }
+      }
+    }
+    assert.ok(cells > 200, `only ${cells} cells`)
+    assert.equal(failures.length, 0, `${failures.length} cells failed:\n${failures.join('\n')}`)
+  })
+
+  function key(r: Pick<RouteEntry, 'method' | 'url'>) {
+    return `${r.method} ${r.url}`
+  }
+
+  function fill(url: string, value: string) {
+    return url.replace(/:[A-Za-z]+/, value)
+  }
+
+  function paramKind(url: string): Kind | null {
+    return PARAM_KINDS.find(([pattern]) => pattern.test(url))?.[1] ?? null
+  }
+
+  /** Returns null when the cell behaves as the policy says, or what went wrong. */
+  async function runCell(route: RouteEntry, role: Role, fixture: Fixture, kind: Kind | null): Promise<string | null> {
+    const user = users.get(role)!
+    const k = key(route)
+    const action = route.action!
+    const record = kind ? records[kind][fixture] : null
+    const named = adminParams(route.url, admins[fixture])
+    const path = record
+      ? route.url.replace(':id', record.id)
+      : named
+        ? route.url.replace(/:([A-Za-z]+)/g, (_, name: string) => named[name]!)
+        : PARAM_VALUES[k]
+          ? fill(route.url, PARAM_VALUES[k]!())
+          : route.url
+    const url = path + (QUERIES[k] ?? '')
+    const isApi = url.startsWith('/api/')
+    const body = BODIES[k]?.({ personId: personIds[fixture], admin: admins[fixture] })
+    const res = await t.app.inject({
+      method: route.method as 'GET' | 'POST',
+      url,
+      headers: isApi
+        ? { authorization: `Bearer ${user.token}` }
+        : { cookie: user.cookie, accept: 'text/html', 'x-csrf-token': user.csrf },
+      ...(body ? { payload: isApi ? body : { ...body, _csrf: user.csrf } } : {}),
+    })
+
+    const scope = widestScope(user.actor.roles, action)
+    let allowed = scope !== null
+    if (allowed && record && POLICY[action].recordLevel && !BREAK_GLASS.has(k)) {
+      allowed = reaches(await t.services.access.filter(user.actor, action), record.facts)
+    }
+    if (res.statusCode >= 500) return `server error ${res.statusCode}: ${res.body.slice(0, 200)}`
+    if (!allowed) return res.statusCode === 403 ? null : `expected 403, got ${res.statusCode}`
+    if ([401, 403, 404].includes(res.statusCode))
+      return `expected access, got ${res.statusCode}: ${res.body.slice(0, 160)}`
+
+    // Health data never leaves the server for roles without health:view, on any route.
+    if (widestScope(user.actor.roles, 'health:view') === null) {
+      for (const secret of [HEALTH_NOTE, NHS.own, NHS.other]) {
+        if (res.body.includes(secret)) return `health data (${secret}) in the response`
+      }
+    }
+    // Addresses stay masked everywhere except the reveal routes.
+    if (!k.includes('/reveal') && (res.body.includes(ADDRESS.own) || res.body.includes(ADDRESS.other))) {
+      return 'a masked address in the response'
+    }
+    const listed = LISTS[k]
+    if (listed && res.statusCode === 200) {
+      for (const f of ['own', 'other'] as const) {
+        const target = records[listed][f]
+        const shouldSee = reaches(await t.services.access.filter(user.actor, action), target.facts)
+        if (res.body.includes(target.marker) !== shouldSee) {
+          return `${shouldSee ? 'missing' : 'lists'} the ${f} agency's ${listed} ${target.marker}`
+        }
+      }
+    }
+    return null
+  }
+})

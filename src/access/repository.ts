@@ -1,0 +1,96 @@
+import { sql, type RawBuilder, type SqlBool } from 'kysely'
+import type { Queryable } from '../db/database.ts'
+import type { RecordFacts, ScopeFilter } from './rules.ts'
+
+/** Agencies that share records of `resource` with `agencyId` under an information-sharing agreement. */
+export async function sharingAgencies(db: Queryable, agencyId: string, resource: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('agency_share')
+    .select('owner_agency_id')
+    .where('partner_agency_id', '=', agencyId)
+    .where('resource', '=', resource)
+    .execute()
+  return rows.map((r) => r.owner_agency_id)
+}
+
+export async function incidentFacts(db: Queryable, id: string): Promise<RecordFacts | undefined> {
+  const row = await db
+    .selectFrom('incident')
+    .select(['owner_agency_id', 'created_by', 'area'])
+    .where('id', '=', id)
+    .executeTakeFirst()
+  return row && { ownerAgencyId: row.owner_agency_id, createdBy: row.created_by, area: row.area }
+}
+
+export async function importJobFacts(db: Queryable, id: string): Promise<RecordFacts | undefined> {
+  const row = await db
+    .selectFrom('import_job')
+    .select(['owner_agency_id', 'created_by'])
+    .where('id', '=', id)
+    .executeTakeFirst()
+  return row && { ownerAgencyId: row.owner_agency_id, createdBy: row.created_by, area: null }
+}
+
+/**
+ * The SQL twin of `reaches` in rules.ts, for lists: the rows of `alias` (a table with
+ * `owner_agency_id`, `created_by` and, for team scope, `area`) that a scope filter reaches.
+ */
+export function scopeWhere(filter: ScopeFilter, alias: string): RawBuilder<SqlBool> {
+  const col = (name: string) => sql.ref(`${alias}.${name}`)
+  const inList = (column: string, values: string[]) =>
+    values.length ? sql<SqlBool>`${col(column)} in (${sql.join(values)})` : sql<SqlBool>`false`
+  switch (filter.kind) {
+    case 'all':
+      return sql<SqlBool>`true`
+    case 'agency':
+      return inList('owner_agency_id', filter.agencyIds)
+    case 'team':
+      return sql<SqlBool>`(${inList('owner_agency_id', filter.agencyIds)} and (${col('created_by')} = ${filter.userId} or ${inList('area', filter.areas)}))`
+    case 'own':
+      return sql<SqlBool>`${col('created_by')} = ${filter.userId}`
+  }
+}
+
+export async function hasActiveGrant(
+  db: Queryable,
+  g: { userId: string; resource: string; recordId: string; now: Date },
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('break_glass_grant')
+    .select('id')
+    .where('user_id', '=', g.userId)
+    .where('resource', '=', g.resource)
+    .where('record_id', '=', g.recordId)
+    .where('expires_at', '>', g.now)
+    .limit(1)
+    .executeTakeFirst()
+  return row !== undefined
+}
+
+export async function insertGrant(
+  db: Queryable,
+  g: {
+    userId: string
+    action: string
+    resource: string
+    recordId: string
+    reason: string
+    grantedAt: Date
+    expiresAt: Date
+  },
+): Promise<string> {
+  const row = await db
+    .insertInto('break_glass_grant')
+    .values({
+      user_id: g.userId,
+      action: g.action,
+      resource: g.resource,
+      record_id: g.recordId,
+      reason: g.reason,
+      granted_at: g.grantedAt,
+      expires_at: g.expiresAt,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return row.id
+}
