@@ -3,17 +3,20 @@
  *   triage   triage queue latency (API, page, direct query) at --incidents N on --engine
  *   import   CSV import throughput and peak memory for --rows N on --engine
  *   startup  fresh start to a usable sign-in page (after npm install)
+ *   access   what a record-level access check and its audit row add to a request
  *   audit    audit trail: bulk writes, hash-chain verification rows/s, one audit write p50/p95
  */
 import { triageBench } from './triage-queue.ts'
 import { importBench } from './csv-import.ts'
 import { startupBench } from './startup.ts'
+import { accessBench } from './access-check.ts'
 import { auditBench } from './audit-chain.ts'
 
 const benches: Record<string, () => Promise<void>> = {
   triage: triageBench,
   import: importBench,
   startup: startupBench,
+  access: accessBench,
   audit: auditBench,
 }
 const name = process.argv[2] ?? ''

@@ -4,6 +4,7 @@
  *   npm run bench -- triage [--incidents 40000] [--engine postgresql|pglite] [--runs 200]
  */
 import { CompiledQuery, sql } from 'kysely'
+import { asOwner } from '../src/db/database.ts'
 import { buildApp } from '../src/server/app.ts'
 import { seedDemoUsers, writeDemoIncidents } from '../src/demo/seed.ts'
 import { systemActor } from '../src/auth/actor.ts'
@@ -26,7 +27,8 @@ export async function triageBench(): Promise<void> {
       onProgress: (d, t) => report(d, t, 'incidents'),
     })
     const loadSeconds = (Date.now() - loadStart) / 1000
-    if (engine === 'postgresql') await sql`analyze`.execute(rt.deps.db)
+    // Statistics are the owner's to gather: the app's role may not analyze.
+    if (engine === 'postgresql') await asOwner(rt.deps.db, (db) => sql`analyze`.execute(db))
     const token = (
       await rt.services.auth.createApiToken(systemActor('bench'), {
         username: 'sergeant',

@@ -124,11 +124,20 @@ export interface StoredRow extends ChainedRow {
  */
 export function chainPage(key: 'seq' | 'id', after: number, limit: number): RawBuilder<{ page: string }> {
   const k = sql.raw(key)
+  return pageOf(sql`(select * from audit_event where ${k} > ${after} order by ${k} limit ${limit})`, k)
+}
+
+/** The rows with seq in (after, after + span]: pages a verifier can fetch without reading the one before. */
+export function chainRange(after: number, span: number): RawBuilder<{ page: string }> {
+  return pageOf(sql`(select * from audit_event where seq > ${after} and seq <= ${after + span})`, sql.raw('seq'))
+}
+
+function pageOf(rows: RawBuilder<unknown>, k: RawBuilder<unknown>): RawBuilder<{ page: string }> {
   return sql<{ page: string }>`
     select coalesce(json_agg(json_build_array(id, seq, prev_hash, hash,
       to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), request_id, user_id, username, agency_id,
       roles, action, record_type, record_id, fields, details, justification, recipients) order by ${k}), '[]')::text as page
-    from (select * from audit_event where ${k} > ${after} order by ${k} limit ${limit}) e`
+    from ${rows} e`
 }
 
 type PageRow = [

@@ -37,7 +37,10 @@ async function withRuntime<T>(fn: (rt: Runtime) => Promise<T>): Promise<T> {
   try {
     return await fn(rt)
   } finally {
+    // PGlite's close resets process.exitCode; a command's failure must survive it.
+    const code = process.exitCode
     await rt.close()
+    process.exitCode = code
   }
 }
 

@@ -215,7 +215,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('referrer-policy', 'no-referrer')
     reply.header('x-frame-options', 'DENY')
     reply.header('cross-origin-opener-policy', 'same-origin')
-    if (deps.config.cookieSecure) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains')
+    // Browsers ignore HSTS over plain HTTP, so it is safe to send always and right behind HTTPS.
+    reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains')
+    reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=(), payment=(), usb=()')
     if (isApiRequest(request)) reply.header('cache-control', 'no-store')
   })
 
