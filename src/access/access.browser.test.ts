@@ -78,7 +78,7 @@ describe('health separation and masked addresses in the browser [pglite]', () =>
     const html = await page.content()
     assert.ok(!html.includes(NHS) && !html.includes('Pregnant'), 'no health data anywhere in the page')
     assert.ok(!html.includes(ADDRESS), 'the address is not in the page')
-    assert.match((await incident.people())[0]!, /Hidden/)
+    assert.match((await incident.people())[0]!, /Address hidden Reveal/)
     await checkPage(page, 'incident page for a sergeant', watch)
 
     // Revealing asks why; an empty reason is refused; a reason shows the address on this view only.
