@@ -1,5 +1,6 @@
 import { sql, type ExpressionBuilder } from 'kysely'
 import type { Queryable } from '../db/database.ts'
+import { rolesOfUser } from '../auth/repository.ts'
 import type { DB } from '../db/schema.ts'
 import type { Role } from '../auth/roles.ts'
 import type { AgencyKind } from './rules.ts'
@@ -237,15 +238,7 @@ function userQuery(db: Queryable) {
       'u.disabled_at',
       'u.is_service_account',
       'u.created_at',
-      eb.fn
-        .coalesce(
-          eb
-            .selectFrom('user_role as r')
-            .whereRef('r.user_id', '=', 'u.id')
-            .select(sql<Role[]>`array_agg(r.role)`.as('roles')),
-          eb.val<Role[]>([]),
-        )
-        .as('roles'),
+      rolesOfUser(eb),
       eb.fn
         .coalesce(
           eb

@@ -1,4 +1,5 @@
-import { sql } from 'kysely'
+import { sql, type ExpressionBuilder } from 'kysely'
+import type { DB } from '../db/schema.ts'
 import type { Queryable } from '../db/database.ts'
 import type { SessionStage } from '../db/schema.ts'
 import type { Role } from './roles.ts'
@@ -25,6 +26,19 @@ export async function findUserById(db: Queryable, id: string): Promise<UserWithR
   return userQuery(db).where('u.id', '=', id).executeTakeFirst()
 }
 
+/** A user's roles as an array (empty when none), in a select from `app_user as u`. */
+export function rolesOfUser(eb: ExpressionBuilder<DB & { u: DB['app_user'] }, 'u'>) {
+  return eb.fn
+    .coalesce(
+      eb
+        .selectFrom('user_role as r')
+        .whereRef('r.user_id', '=', 'u.id')
+        .select(sql<Role[]>`array_agg(r.role)`.as('roles')),
+      eb.val<Role[]>([]),
+    )
+    .as('roles')
+}
+
 function userQuery(db: Queryable) {
   return db
     .selectFrom('app_user as u')
@@ -37,15 +51,7 @@ function userQuery(db: Queryable) {
       'a.name as agency_name',
       'u.password_hash',
       'u.disabled_at',
-      eb.fn
-        .coalesce(
-          eb
-            .selectFrom('user_role as r')
-            .whereRef('r.user_id', '=', 'u.id')
-            .select(sql<Role[]>`array_agg(r.role)`.as('roles')),
-          eb.val<Role[]>([]),
-        )
-        .as('roles'),
+      rolesOfUser(eb),
       eb.fn
         .coalesce(
           eb
