@@ -1,9 +1,16 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { testContext, type TestContext } from '../test-support/app.ts'
 import { anIncident, aPerson, aSuspect } from '../test-support/builders.ts'
-import { assertAccessible, launchBrowser, startApp, watchPage, type RunningApp } from '../test-support/browser.ts'
+import {
+  checkTab,
+  launchBrowser,
+  openTab,
+  startApp,
+  type BrowserTab,
+  type RunningApp,
+} from '../test-support/browser.ts'
 import { SignInPage } from '../test-support/pages/sign-in.ts'
 import { IncidentPage } from '../test-support/pages/incident.ts'
 import { AccessLogPage } from '../test-support/pages/governance-access-log.ts'
@@ -45,33 +52,26 @@ describe('health separation and masked addresses in the browser [pglite]', () =>
   })
 
   /** A fresh browser context signed in as `username`: each user has their own cookies. */
-  async function signedIn(username: string): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
-    context.setDefaultTimeout(5000)
-    const page = await context.newPage()
-    await new SignInPage(page, running.baseUrl).goto().then((p) => p.signIn(username))
-    return { context, page }
-  }
-
-  async function checkPage(page: Page, label: string, watch: ReturnType<typeof watchPage>) {
-    await assertAccessible(page, label)
-    assert.deepEqual(watch.problems.splice(0), [], `${label}: script errors or CSP violations`)
+  async function signedIn(username: string): Promise<BrowserTab> {
+    const tab = await openTab(browser)
+    await new SignInPage(tab.page, running.baseUrl).goto().then((p) => p.signIn(username))
+    return tab
   }
 
   it('shows the health panel to the health IDVA', async () => {
-    const { context, page } = await signedIn('idva')
-    const watch = watchPage(page)
+    const tab = await signedIn('idva')
+    const { context, page } = tab
     const incident = await new IncidentPage(page, running.baseUrl).goto(id)
     const panel = await incident.healthPanel()
     assert.ok(panel?.includes(NHS), panel ?? 'no health panel')
     assert.match(panel!, /Pregnant, 30 weeks/)
-    await checkPage(page, 'incident page for an IDVA', watch)
+    await checkTab(tab, 'incident page for an IDVA')
     await context.close()
   })
 
   it('shows the same incident to a sergeant without the health panel, and with the address hidden', async () => {
-    const { context, page } = await signedIn('sergeant')
-    const watch = watchPage(page)
+    const tab = await signedIn('sergeant')
+    const { context, page } = tab
     const incident = await new IncidentPage(page, running.baseUrl).goto(id)
     assert.equal(await incident.heading(), `Incident ${reference}`)
     assert.equal(await incident.healthPanel(), null)
@@ -79,18 +79,18 @@ describe('health separation and masked addresses in the browser [pglite]', () =>
     assert.ok(!html.includes(NHS) && !html.includes('Pregnant'), 'no health data anywhere in the page')
     assert.ok(!html.includes(ADDRESS), 'the address is not in the page')
     assert.match((await incident.people())[0]!, /Address hidden Reveal/)
-    await checkPage(page, 'incident page for a sergeant', watch)
+    await checkTab(tab, 'incident page for a sergeant')
 
     // Revealing asks why; an empty reason is refused; a reason shows the address on this view only.
     await incident.startReveal('address', 'Jane Whitlock')
     assert.equal(await incident.heading(), 'Why do you need to see this address?')
-    await checkPage(page, 'reveal reason page', watch)
+    await checkTab(tab, 'reveal reason page')
     await incident.giveReason('')
     assert.deepEqual(await incident.errors(), ['Give the reason you need to see this, in at least 5 characters'])
     await incident.giveReason(REASON)
     assert.match((await incident.people())[0]!, new RegExp(ADDRESS))
     assert.match((await incident.notice())!, /Shown for this page view only/)
-    await checkPage(page, 'incident page with the address revealed', watch)
+    await checkTab(tab, 'incident page with the address revealed')
 
     await incident.goto(id)
     assert.ok(!(await page.content()).includes(ADDRESS), 'hidden again on the next view')
@@ -98,8 +98,8 @@ describe('health separation and masked addresses in the browser [pglite]', () =>
   })
 
   it("lists the reveal, with its reason, in the record's access log", async () => {
-    const { context, page } = await signedIn('governance')
-    const watch = watchPage(page)
+    const tab = await signedIn('governance')
+    const { context, page } = tab
     const log = await new AccessLogPage(page, running.baseUrl).goto({ record: reference })
     const reveal = (await log.entries()).find((e) => e.justification === REASON)
     assert.ok(reveal, 'the reveal is in the log')
@@ -108,7 +108,7 @@ describe('health separation and masked addresses in the browser [pglite]', () =>
     assert.match(reveal.fields, /address/)
     const idvaViews = (await log.entries()).filter((e) => e.username === 'idva')
     assert.ok(idvaViews.length > 0, "the IDVA's view is logged too")
-    await checkPage(page, 'access log', watch)
+    await checkTab(tab, 'access log')
     await context.close()
   })
 })

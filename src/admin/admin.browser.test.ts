@@ -2,14 +2,7 @@ import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { testContext, type TestContext } from '../test-support/app.ts'
-import {
-  assertAccessible,
-  launchBrowser,
-  startApp,
-  watchPage,
-  type PageWatch,
-  type RunningApp,
-} from '../test-support/browser.ts'
+import { checkTab, openTab, launchBrowser, startApp, type PageWatch, type RunningApp } from '../test-support/browser.ts'
 import { SignInPage } from '../test-support/pages/sign-in.ts'
 import { AdminUsersPage } from '../test-support/pages/admin-users.ts'
 import { AdminNewUserPage } from '../test-support/pages/admin-user-form.ts'
@@ -33,14 +26,9 @@ describe('administering users in the browser [pglite]', () => {
     ctx = await testContext('pglite')
     running = await startApp(ctx)
     browser = await launchBrowser()
-    adminContext = await browser.newContext({ viewport: { width: 1280, height: 900 } })
-    adminContext.setDefaultTimeout(5000)
-    page = await adminContext.newPage()
-    watch = watchPage(page)
+    ;({ context: adminContext, page: page, watch } = await openTab(browser))
     // The new user signs in from their own browser, with their own cookies.
-    userContext = await browser.newContext({ viewport: { width: 1280, height: 900 } })
-    userContext.setDefaultTimeout(5000)
-    newcomer = await userContext.newPage()
+    ;({ context: userContext, page: newcomer } = await openTab(browser))
   })
 
   after(async () => {
@@ -51,10 +39,7 @@ describe('administering users in the browser [pglite]', () => {
     await ctx?.close()
   })
 
-  async function checkPage(label: string) {
-    await assertAccessible(page, label)
-    assert.deepEqual(watch.problems.splice(0), [], `${label}: script errors or CSP violations`)
-  }
+  const checkPage = (label: string) => checkTab({ page, watch }, label)
 
   it('shows an administrator the users, with the administration sections', async () => {
     await page.goto(`${running.baseUrl}/admin/users`)

@@ -376,17 +376,6 @@ export async function setDisabledAt(db: Queryable, id: string, at: Date | null):
   await db.updateTable('app_user').set({ disabled_at: at }).where('id', '=', id).execute()
 }
 
-/** Revokes every unrevoked API token of a user; returns how many. */
-export async function revokeUserTokens(db: Queryable, userId: string, now: Date): Promise<number> {
-  const r = await db
-    .updateTable('api_token')
-    .set({ revoked_at: now })
-    .where('user_id', '=', userId)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst()
-  return Number(r.numUpdatedRows)
-}
-
 /**
  * Serialises changes that could take away the last administrator: two administrators disabling
  * each other at the same moment must not both succeed. Held until the transaction ends, and

@@ -5,7 +5,7 @@ import type { Clock } from '../common/clock.ts'
 import type { Actor } from '../auth/actor.ts'
 import { ROLES, type Role } from '../auth/roles.ts'
 import { hashPassword } from '../auth/passwords.ts'
-import { revokeAllSessions } from '../auth/repository.ts'
+import { revokeAllSessions, revokeUserTokens } from '../auth/repository.ts'
 import { recordAudit } from '../audit/audit.ts'
 import { allows } from '../access/rules.ts'
 import type { Action } from '../access/policy.ts'
@@ -602,7 +602,7 @@ export class AdminService {
       if (issues.length > 0) throw new ValidationError(issues)
       await repo.setDisabledAt(trx, id, now)
       const sessionsRevoked = await revokeAllSessions(trx, id, now)
-      const tokensRevoked = await repo.revokeUserTokens(trx, id, now)
+      const tokensRevoked = await revokeUserTokens(trx, id, now)
       await recordAudit(trx, actor, now, {
         action: 'alter',
         recordType: 'user',

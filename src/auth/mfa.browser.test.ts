@@ -2,14 +2,7 @@ import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { testContext, type TestContext } from '../test-support/app.ts'
-import {
-  assertAccessible,
-  launchBrowser,
-  startApp,
-  watchPage,
-  type PageWatch,
-  type RunningApp,
-} from '../test-support/browser.ts'
+import { checkTab, openTab, launchBrowser, startApp, type PageWatch, type RunningApp } from '../test-support/browser.ts'
 import { SignInPage } from '../test-support/pages/sign-in.ts'
 import { EnrolPage, RecoveryCodesPage, signOut, VerifyPage } from '../test-support/pages/two-step.ts'
 import { writeSetting } from '../settings/settings.ts'
@@ -34,10 +27,7 @@ describe('two-step sign-in in the browser [pglite]', () => {
     await writeSetting(ctx.deps.db, 'auth.mfaRequired', true)
     running = await startApp(ctx)
     browser = await launchBrowser()
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
-    context.setDefaultTimeout(5000)
-    page = await context.newPage()
-    watch = watchPage(page)
+    ;({ context: context, page: page, watch } = await openTab(browser))
   })
 
   after(async () => {
@@ -47,11 +37,7 @@ describe('two-step sign-in in the browser [pglite]', () => {
     await ctx?.close()
   })
 
-  async function checkPage(label: string) {
-    await assertAccessible(page, label)
-    assert.deepEqual(watch.problems.splice(0), [], `${label}: script errors or CSP violations`)
-    assert.deepEqual(watch.failedAssets.splice(0), [], `${label}: assets that did not load`)
-  }
+  const checkPage = (label: string) => checkTab({ page, watch }, label)
 
   // One sergeant's first sign-in where two-step sign-in is required, then the next ones.
   it('asks for an authenticator to be set up after the password, before anything else', async () => {

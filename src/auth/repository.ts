@@ -364,3 +364,14 @@ export async function revokeAllSessions(db: Queryable, userId: string, now: Date
     .executeTakeFirst()
   return Number(result.numUpdatedRows)
 }
+
+/** Revokes every unrevoked API token of a user; returns how many. */
+export async function revokeUserTokens(db: Queryable, userId: string, now: Date): Promise<number> {
+  const r = await db
+    .updateTable('api_token')
+    .set({ revoked_at: now })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst()
+  return Number(r.numUpdatedRows)
+}

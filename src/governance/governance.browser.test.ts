@@ -9,14 +9,7 @@ import { recordAudit } from '../audit/audit.ts'
 import { testContext, type TestContext } from '../test-support/app.ts'
 import { anIncident, aPerson, aSuspect } from '../test-support/builders.ts'
 import { FIXED_NOW, hoursAfter } from '../test-support/clock.ts'
-import {
-  assertAccessible,
-  launchBrowser,
-  startApp,
-  watchPage,
-  type PageWatch,
-  type RunningApp,
-} from '../test-support/browser.ts'
+import { checkTab, openTab, launchBrowser, startApp, type PageWatch, type RunningApp } from '../test-support/browser.ts'
 import { SignInPage } from '../test-support/pages/sign-in.ts'
 import { PolicyPage } from '../test-support/pages/governance-policy.ts'
 import { AccessLogPage, PersonSearchPage } from '../test-support/pages/governance-access-log.ts'
@@ -96,10 +89,7 @@ describe('information governance in the browser [pglite]', () => {
 
     running = await startApp(ctx)
     browser = await launchBrowser()
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
-    context.setDefaultTimeout(5000)
-    page = await context.newPage()
-    watch = watchPage(page)
+    ;({ context: context, page: page, watch } = await openTab(browser))
   })
 
   after(async () => {
@@ -109,11 +99,7 @@ describe('information governance in the browser [pglite]', () => {
     await ctx?.close()
   })
 
-  async function checkPage(label: string) {
-    await assertAccessible(page, label)
-    assert.deepEqual(watch.problems.splice(0), [], `${label}: script errors or CSP violations`)
-    assert.deepEqual(watch.failedAssets.splice(0), [], `${label}: assets that did not load`)
-  }
+  const checkPage = (label: string) => checkTab({ page, watch }, label)
 
   it('shows the governance start page with the review work waiting', async () => {
     await page.goto(`${running.baseUrl}/governance`)

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import assert from 'node:assert/strict'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import type { AxeResults, Result } from 'axe-core'
 import { buildApp } from '../server/app.ts'
 import type { TestContext } from './app.ts'
@@ -103,4 +104,26 @@ export function watchPage(page: Page): PageWatch {
       watch.failedAssets.push(`${response.status()} ${type} ${response.url()}`)
   })
   return watch
+}
+
+/** A browser context of its own (its own cookies) with one page, watched for faults. */
+export interface BrowserTab {
+  context: BrowserContext
+  page: Page
+  watch: PageWatch
+}
+
+export async function openTab(browser: Browser): Promise<BrowserTab> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+  // Pages render in milliseconds here; a missing element should fail fast, not after 30 seconds.
+  context.setDefaultTimeout(5000)
+  const page = await context.newPage()
+  return { context, page, watch: watchPage(page) }
+}
+
+/** Every page must pass axe, run its scripts without errors or CSP violations, and load its assets. */
+export async function checkTab(tab: Pick<BrowserTab, 'page' | 'watch'>, label: string): Promise<void> {
+  await assertAccessible(tab.page, label)
+  assert.deepEqual(tab.watch.problems.splice(0), [], `${label}: script errors or CSP violations`)
+  assert.deepEqual(tab.watch.failedAssets.splice(0), [], `${label}: assets that did not load`)
 }

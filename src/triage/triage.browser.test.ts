@@ -4,14 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { systemActor } from '../auth/actor.ts'
 import { testContext, type TestContext } from '../test-support/app.ts'
 import { anIncident, aPerson, aSuspect, inCustody } from '../test-support/builders.ts'
-import {
-  assertAccessible,
-  launchBrowser,
-  startApp,
-  watchPage,
-  type PageWatch,
-  type RunningApp,
-} from '../test-support/browser.ts'
+import { checkTab, openTab, launchBrowser, startApp, type PageWatch, type RunningApp } from '../test-support/browser.ts'
 import { SignInPage } from '../test-support/pages/sign-in.ts'
 import { TriageQueuePage } from '../test-support/pages/triage-queue.ts'
 import { IncidentPage } from '../test-support/pages/incident.ts'
@@ -65,11 +58,7 @@ describe('triage in the browser [pglite]', () => {
 
     running = await startApp(ctx)
     browser = await launchBrowser()
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
-    // Pages render in milliseconds here; a missing element should fail fast, not after 30 seconds.
-    context.setDefaultTimeout(5000)
-    page = await context.newPage()
-    watch = watchPage(page)
+    ;({ context: context, page: page, watch } = await openTab(browser))
   })
 
   after(async () => {
@@ -79,11 +68,7 @@ describe('triage in the browser [pglite]', () => {
     await ctx?.close()
   })
 
-  // Every page must pass axe and run its scripts without errors or CSP violations.
-  async function checkPage(label: string) {
-    await assertAccessible(page, label)
-    assert.deepEqual(watch.problems.splice(0), [], `${label}: script errors or CSP violations`)
-  }
+  const checkPage = (label: string) => checkTab({ page, watch }, label)
 
   // The steps below are one sergeant's morning, in order: each starts where the last ended.
   it('sends a signed-out user to sign in, then back to the queue', async () => {
