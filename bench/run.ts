@@ -5,12 +5,14 @@
  *   startup  fresh start to a usable sign-in page (after npm install)
  *   access   what a record-level access check and its audit row add to a request
  *   audit    audit trail: bulk writes, hash-chain verification rows/s, one audit write p50/p95
+ *   planner  the shift planner on TOPTW instances (gap to proven optima, time) and a realistic shift
  */
 import { triageBench } from './triage-queue.ts'
 import { importBench } from './csv-import.ts'
 import { startupBench } from './startup.ts'
 import { accessBench } from './access-check.ts'
 import { auditBench } from './audit-chain.ts'
+import { plannerBench } from './planner.ts'
 
 const benches: Record<string, () => Promise<void>> = {
   triage: triageBench,
@@ -18,6 +20,7 @@ const benches: Record<string, () => Promise<void>> = {
   startup: startupBench,
   access: accessBench,
   audit: auditBench,
+  planner: plannerBench,
 }
 const name = process.argv[2] ?? ''
 const bench = benches[name]

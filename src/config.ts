@@ -32,6 +32,12 @@ const envSchema = z.object({
       if (!key) ctx.addIssue({ code: 'custom', message: 'must be 32 bytes in base64 (openssl rand -base64 32)' })
       return key ?? undefined
     }),
+  /** An OSRM road router (`http://host:5000`) for travel times; unset: straight-line estimates. */
+  PROVIDE_OSRM_URL: z
+    .string()
+    .url()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   /** Sign-in attempts (password or code) a client address may make a minute. */
   PROVIDE_SIGN_IN_RATE_LIMIT: z.coerce.number().int().positive().default(20),
   /** API requests a bearer token (or, without one, a client address) may make a minute. */
@@ -52,6 +58,7 @@ export interface AppConfig {
   secretKey: Buffer | undefined
   signInRateLimitPerMinute: number
   apiRateLimitPerMinute: number
+  osrmUrl: string | undefined
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -76,6 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     secretKey: e.PROVIDE_SECRET_KEY,
     signInRateLimitPerMinute: e.PROVIDE_SIGN_IN_RATE_LIMIT,
     apiRateLimitPerMinute: e.PROVIDE_API_RATE_LIMIT,
+    osrmUrl: e.PROVIDE_OSRM_URL,
   }
 }
 

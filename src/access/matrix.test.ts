@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import { describeEachEngine } from '../test-support/db.ts'
 import { testApp, type TestApp } from '../test-support/app.ts'
 import { anIncident, aPerson, aSuspect, inCustody } from '../test-support/builders.ts'
+import { hoursBefore } from '../test-support/clock.ts'
 import { insertAgency } from '../auth/repository.ts'
 import { systemActor, type Actor } from '../auth/actor.ts'
 import { ROLES, type Role } from '../auth/roles.ts'
@@ -20,12 +21,15 @@ import { assertRouteGuarded } from '../server/http.ts'
  */
 
 type Fixture = 'own' | 'other'
-type Kind = 'incident' | 'import_job'
+type Kind = 'incident' | 'import_job' | 'shift' | 'plan' | 'consultation'
 
 /** Which kind of record a route's `:id` names, by URL prefix. */
 const PARAM_KINDS: [RegExp, Kind][] = [
   [/^\/(api\/v1\/)?imports\/:id/, 'import_job'],
   [/^\/(api\/v1\/)?(triage\/)?incidents\/:id/, 'incident'],
+  [/^\/(api\/v1\/)?rota\/shifts\/:id/, 'shift'],
+  [/^\/(deployment|api\/v1)\/shifts\/:id/, 'plan'],
+  [/^\/(api\/v1\/)?consultations\/:id/, 'consultation'],
 ]
 
 /** Values for parameters that do not name a record the policy scopes, from the fixtures. */
@@ -36,6 +40,16 @@ const PARAM_VALUES: Record<string, () => string> = {
   'GET /api/v1/governance/break-glass/:id': () => ids.grant!,
   'POST /governance/break-glass/:id/review': () => ids.grant!,
   'POST /api/v1/governance/break-glass/:id/review': () => ids.grant!,
+  // The rota's bases, vehicles and rotations are the sergeant's agency's (made in `before`).
+  'GET /rota/bases/:id/edit': () => ids.base!,
+  'POST /rota/bases/:id/edit': () => ids.base!,
+  'PATCH /api/v1/rota/bases/:id': () => ids.base!,
+  'GET /rota/vehicles/:id/edit': () => ids.vehicle!,
+  'POST /rota/vehicles/:id/edit': () => ids.vehicle!,
+  'PATCH /api/v1/rota/vehicles/:id': () => ids.vehicle!,
+  'GET /rota/rotations/:id/end': () => ids.rotation!,
+  'POST /rota/rotations/:id/end': () => ids.rotation!,
+  'POST /api/v1/rota/rotations/:id/end': () => ids.rotation!,
 }
 
 /**
@@ -58,7 +72,7 @@ const ADMIN_PARAMS: [RegExp, (a: AdminFixture) => Record<string, string>][] = [
 ]
 const adminParams = (url: string, a: AdminFixture) => ADMIN_PARAMS.find(([pattern]) => pattern.test(url))?.[1](a)
 
-type BodyFixtures = { personId: string; admin: AdminFixture }
+type BodyFixtures = { personId: string; admin: AdminFixture; incidentId: string; planShiftId: string }
 const share = ({ admin }: BodyFixtures) => ({ partnerAgencyId: admin.partner, resource: 'incident' })
 
 /** Bodies for routes that take one: valid, so a refusal can only be the access check's. */
@@ -121,6 +135,87 @@ const BODIES: Record<string, (f: BodyFixtures) => Record<string, unknown>> = {
   'POST /api/v1/admin/users/:id/disable': () => ({}),
   'POST /api/v1/admin/users/:id/enable': () => ({}),
   'POST /admin/users/:id/reset-second-factor': () => ({}),
+  // Shift plans: the fixture's shift is on now; its visits come and go as the cells run.
+  'POST /deployment/shifts/:id/plan': () => ({}),
+  'POST /deployment/shifts/:id/candidates/:incidentId/pin': () => ({}),
+  'POST /deployment/shifts/:id/candidates/:incidentId/restore': () => ({}),
+  'POST /deployment/shifts/:id/candidates/:incidentId/drop': () => ({ reason: 'Matrix drop' }),
+  'POST /deployment/shifts/:id/visits/:visitId/unpin': () => ({}),
+  'POST /deployment/shifts/:id/visits/:visitId/move': () => ({ direction: 'later' }),
+  'POST /deployment/shifts/:id/visits/:visitId/outcome': () => ({ outcome: 'not_at_home' }),
+  'POST /incidents/:id/send-live': (f) => ({ shiftId: f.planShiftId }),
+  'POST /incidents/:id/safe-contact': () => ({ weekday0: '1', start0: '10:00', end0: '12:00' }),
+  'POST /incidents/:id/consultations': () => ({ question: 'Matrix question for the IDVA' }),
+  'POST /consultations/:id/advice': () => ({ advice: 'Matrix advice given', minutesTaken: '5' }),
+  'POST /api/v1/shifts/:id/plan': () => ({}),
+  'POST /api/v1/shifts/:id/plan/pins': (f) => ({ incidentId: f.incidentId }),
+  'POST /api/v1/shifts/:id/plan/drops': (f) => ({ incidentId: f.incidentId, reason: 'Matrix drop' }),
+  'POST /api/v1/shifts/:id/visits/:visitId/outcome': () => ({ outcome: 'not_at_home' }),
+  'POST /api/v1/incidents/:id/live-dispatch': (f) => ({ shiftId: f.planShiftId }),
+  'PUT /api/v1/incidents/:id/safe-contact': () => ({ onlyWhileSuspectInCustody: false, windows: [] }),
+  'POST /api/v1/incidents/:id/consultations': () => ({ question: 'Matrix question for the IDVA' }),
+  'POST /api/v1/consultations/:id/advice': () => ({ advice: 'Matrix advice given', minutesTaken: 5 }),
+  // The rota. Shift changes run on the own agency's fixture shift in route order: once it is
+  // cancelled, later changes are refused with 400, which is still past the access check.
+  'POST /rota/shifts': () => ({
+    teamId: ids.rotaTeam!,
+    'date-day': '24',
+    'date-month': '11',
+    'date-year': '2026',
+    pattern: 'late',
+    baseId: ids.base!,
+  }),
+  'POST /api/v1/rota/shifts': () => ({
+    teamId: ids.rotaTeam!,
+    startsAt: '2026-11-25T07:00:00Z',
+    endsAt: '2026-11-25T15:00:00Z',
+    baseId: ids.base!,
+  }),
+  'POST /rota/shifts/:id/edit': () => ({
+    'date-day': '26',
+    'date-month': '11',
+    'date-year': '2026',
+    pattern: 'early',
+    baseId: ids.base!,
+    vehicleId: '',
+  }),
+  'PATCH /api/v1/rota/shifts/:id': () => ({ vehicleId: null }),
+  'POST /rota/shifts/:id/members': () => ({}),
+  'PUT /api/v1/rota/shifts/:id/members': () => ({ members: [] }),
+  'POST /rota/shifts/:id/cancel': () => ({}),
+  'POST /api/v1/rota/shifts/:id/cancel': () => ({}),
+  'POST /rota/bases': () => ({ name: 'Matrix page base', area: 'Blackpool', latitude: '53.81', longitude: '-3.05' }),
+  'POST /rota/bases/:id/edit': () => ({
+    name: 'Matrix base',
+    area: 'Blackpool',
+    latitude: '53.8143',
+    longitude: '-3.0503',
+    active: 'yes',
+  }),
+  'POST /api/v1/rota/bases': () => ({ name: 'Matrix API base', area: 'Fylde', latitude: 53.75, longitude: -2.98 }),
+  'PATCH /api/v1/rota/bases/:id': () => ({ active: true }),
+  'POST /rota/vehicles': () => ({ callSign: 'Matrix page', registration: '' }),
+  'POST /rota/vehicles/:id/edit': () => ({ callSign: 'Matrix vehicle', registration: '', active: 'yes' }),
+  'POST /api/v1/rota/vehicles': () => ({ callSign: 'Matrix API' }),
+  'PATCH /api/v1/rota/vehicles/:id': () => ({ active: true }),
+  'POST /rota/rotations': () => ({
+    userId: ids.rotaOfficer!,
+    homeTeam: 'Response team A',
+    'startsOn-day': '1',
+    'startsOn-month': '1',
+    'startsOn-year': '2026',
+    'endsOn-day': '31',
+    'endsOn-month': '1',
+    'endsOn-year': '2026',
+  }),
+  'POST /api/v1/rota/rotations': () => ({
+    userId: ids.rotaOfficer!,
+    homeTeam: 'Response team A',
+    startsOn: '2026-02-01',
+    endsOn: '2026-02-28',
+  }),
+  'POST /rota/rotations/:id/end': () => ({ 'endsOn-day': '30', 'endsOn-month': '11', 'endsOn-year': '2026' }),
+  'POST /api/v1/rota/rotations/:id/end': () => ({ endsOn: '2026-11-30' }),
 }
 
 /** Query strings for routes that need one to list anything. */
@@ -140,6 +235,10 @@ const LISTS: Record<string, Kind> = {
   'GET /incidents': 'incident',
   'GET /api/v1/incidents': 'incident',
   'GET /imports': 'import_job',
+  'GET /rota': 'shift',
+  'GET /api/v1/rota/shifts': 'shift',
+  'GET /consultations': 'consultation',
+  'GET /api/v1/consultations': 'consultation',
 }
 
 /** Routes that end the session or grant access run after every other cell. */
@@ -156,6 +255,9 @@ describeEachEngine('authorisation matrix', (engine) => {
   const records: Record<Kind, Record<Fixture, { id: string; marker: string; facts: RecordFacts }>> = {
     incident: {} as never,
     import_job: {} as never,
+    shift: {} as never,
+    plan: {} as never,
+    consultation: {} as never,
   }
   const personIds: Record<Fixture, string> = { own: '', other: '' }
   const admins = {} as Record<Fixture, AdminFixture>
@@ -229,6 +331,113 @@ describeEachEngine('authorisation matrix', (engine) => {
       .returning('id')
       .executeTakeFirstOrThrow()
     ids.grant = grant.id
+    // The rota: a team, base and shift in each fixture agency (the shift's team name is its marker
+    // on the week view), and the sergeant's agency's vehicle and an officer's open rotation.
+    for (const [f, actor] of [
+      ['own', sergeant],
+      ['other', creators.other],
+    ] as const) {
+      const marker = `Matrix rota ${f}`
+      const team = await t.deps.db
+        .insertInto('team')
+        .values({ agency_id: actor.agencyId, name: marker })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      const base = await t.services.rota.createBase(actor, {
+        name: `Matrix base ${f}`,
+        area: 'Blackpool',
+        latitude: 53.8143,
+        longitude: -3.0503,
+      })
+      const shift = await t.services.rota.createShift(actor, {
+        teamId: team.id,
+        startsAt: '2026-11-26T07:00:00Z',
+        endsAt: '2026-11-26T15:00:00Z',
+        baseId: base.id,
+      })
+      records.shift[f] = {
+        id: shift.id,
+        marker,
+        facts: { ownerAgencyId: actor.agencyId, createdBy: actor.userId, area: 'Blackpool' },
+      }
+      if (f === 'own') Object.assign(ids, { rotaTeam: team.id, base: base.id })
+    }
+    const officerIds = await t.deps.db
+      .selectFrom('app_user')
+      .select(['id', 'username'])
+      .where('username', 'in', ['officer', 'provide-officer'])
+      .execute()
+    ids.rotaOfficer = officerIds.find((u) => u.username === 'provide-officer')!.id
+    ids.vehicle = (await t.services.rota.createVehicle(sergeant, { callSign: 'Matrix vehicle' })).id
+    ids.rotation = (
+      await t.services.rota.createRotation(sergeant, {
+        userId: officerIds.find((u) => u.username === 'officer')!.id,
+        homeTeam: 'Response team C, Blackpool',
+        startsOn: '2025-01-01',
+      })
+    ).id
+    // Shift plans: a shift on now in each fixture agency, with a joint team and a vehicle, and a
+    // consultation on each fixture incident (its question is the marker on the IDVA's list).
+    for (const [f, actor] of [
+      ['own', sergeant],
+      ['other', creators.other],
+    ] as const) {
+      const team = await t.deps.db
+        .insertInto('team')
+        .values({ agency_id: actor.agencyId, name: `Matrix plan ${f}` })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      await t.deps.db.insertInto('team_area').values({ team_id: team.id, area: 'Blackpool' }).execute()
+      const base = await t.services.rota.createBase(actor, {
+        name: `Matrix plan base ${f}`,
+        area: 'Blackpool',
+        latitude: 53.8143,
+        longitude: -3.0503,
+      })
+      const vehicle = await t.services.rota.createVehicle(actor, { callSign: `Matrix plan ${f}` })
+      const shift = await t.deps.db
+        .insertInto('shift')
+        .values({
+          team_id: team.id,
+          starts_at: hoursBefore(0.5),
+          ends_at: hoursBefore(-7.5),
+          base_id: base.id,
+          vehicle_id: vehicle.id,
+          created_by: actor.userId,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      const crew = await t.deps.db
+        .selectFrom('app_user')
+        .select(['id', 'username'])
+        .where('username', 'in', ['provide-officer', 'idva'])
+        .execute()
+      await t.deps.db
+        .insertInto('shift_member')
+        .values(
+          crew.map(
+            (u) => ({ shift_id: shift.id, user_id: u.id, duty: u.username === 'idva' ? 'idva' : 'officer' }) as const,
+          ),
+        )
+        .execute()
+      records.plan[f] = {
+        id: shift.id,
+        marker: `Matrix plan ${f}`,
+        facts: { ownerAgencyId: actor.agencyId, createdBy: actor.userId, area: 'Blackpool' },
+      }
+      const question = `MATRIX-QUESTION-${f}`
+      const consultation = await t.deps.db
+        .insertInto('consultation')
+        .values({
+          incident_id: records.incident[f].id,
+          requested_by: actor.userId,
+          requested_at: hoursBefore(1),
+          question,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      records.consultation[f] = { id: consultation.id, marker: question, facts: records.incident[f].facts }
+    }
     const administrator = await t.actor('admin')
     for (const f of ['own', 'other'] as const) {
       const agency = await insertAgency(t.deps.db, { code: `matrix-${f}`, name: `Matrix ${f}`, kind: 'police' })
@@ -324,6 +533,41 @@ describeEachEngine('authorisation matrix', (engine) => {
     return PARAM_KINDS.find(([pattern]) => pattern.test(url))?.[1] ?? null
   }
 
+  /** A visit planned on the fixture's shift for `:visitId`: earlier cells complete or remove them. */
+  async function fillVisit(path: string, fixture: Fixture): Promise<string> {
+    if (!path.includes(':visitId')) return path
+    const shiftId = records.plan[fixture].id
+    const incidentId = records.incident[fixture].id
+    const planned = await t.deps.db
+      .selectFrom('visit')
+      .select(['id', 'shift_id'])
+      .where('incident_id', '=', incidentId)
+      .where('status', '=', 'planned')
+      .executeTakeFirst()
+    const id =
+      planned?.shift_id === shiftId
+        ? planned.id
+        : (
+            await t.deps.db
+              .insertInto('visit')
+              .values({
+                shift_id: shiftId,
+                incident_id: incidentId,
+                kind: 'post_incident',
+                position: 0,
+                option_label: 'home',
+                planned_arrival: hoursBefore(-1),
+                planned_start: hoursBefore(-1),
+                planned_end: hoursBefore(-2),
+                travel_minutes: 5,
+                chosen_because: 'Matrix fixture',
+              })
+              .returning('id')
+              .executeTakeFirstOrThrow()
+          ).id
+    return path.replace(':visitId', id)
+  }
+
   /** Returns null when the cell behaves as the policy says, or what went wrong. */
   async function runCell(route: RouteEntry, role: Role, fixture: Fixture, kind: Kind | null): Promise<string | null> {
     const user = users.get(role)!
@@ -338,9 +582,15 @@ describeEachEngine('authorisation matrix', (engine) => {
         : PARAM_VALUES[k]
           ? fill(route.url, PARAM_VALUES[k]!())
           : route.url
-    const url = path + (QUERIES[k] ?? '')
+    const url =
+      (await fillVisit(path.replace(':incidentId', records.incident[fixture].id), fixture)) + (QUERIES[k] ?? '')
     const isApi = url.startsWith('/api/')
-    const body = BODIES[k]?.({ personId: personIds[fixture], admin: admins[fixture] })
+    const body = BODIES[k]?.({
+      personId: personIds[fixture],
+      admin: admins[fixture],
+      incidentId: records.incident[fixture].id,
+      planShiftId: records.plan[fixture].id,
+    })
     const res = await t.app.inject({
       method: route.method as 'GET' | 'POST',
       url,

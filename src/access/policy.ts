@@ -39,6 +39,10 @@ export const RESOURCES = {
   policy: 'This access policy',
   audit: 'The audit trail and access logs',
   breakglass: 'Break-glass access',
+  rota: 'Shifts, who is on them, vehicles, bases and officer rotations',
+  plan: 'Shift visit plans, visits and their outcomes, live incidents sent to a team',
+  consultation: 'Consultations: officers asking an IDVA for advice on an incident',
+  safecontact: 'When and how it is safe to contact a victim',
 } as const
 export type Resource = keyof typeof RESOURCES
 
@@ -58,6 +62,12 @@ const CASE_WORKERS = {
   op_provide_officer: 'team',
   health_idva: 'agency',
   safeguarding_officer: 'team',
+} as const satisfies Partial<Record<Role, Scope>>
+/** The joint team on a shift, and the sergeants who supervise them. */
+const JOINT_TEAM = {
+  detective_sergeant: 'agency',
+  op_provide_officer: 'team',
+  health_idva: 'team',
 } as const satisfies Partial<Record<Role, Scope>>
 const TRIAGE_READERS = {
   detective_sergeant: 'agency',
@@ -108,6 +118,48 @@ export const POLICY = {
   },
   'triage:decide': { label: 'Record triage decisions', recordLevel: true, roles: { detective_sergeant: 'agency' } },
   'custody:view': { label: 'Read the custody board', recordLevel: true, roles: TRIAGE_READERS },
+  'rota:view': {
+    label: 'See shifts and who is on them, vehicles, bases and officer rotations',
+    recordLevel: true,
+    roles: { ...JOINT_TEAM, analyst: 'agency' },
+  },
+  'rota:manage': {
+    label: 'Set up shifts and the rota, vehicles, bases and officer rotations',
+    recordLevel: true,
+    roles: { detective_sergeant: 'agency' },
+  },
+  'plan:view': { label: "Open a shift's visit plan", recordLevel: true, roles: JOINT_TEAM },
+  'plan:edit': {
+    label: "Make and change a shift's visit plan: re-plan, pin, drop and reorder visits",
+    recordLevel: true,
+    roles: JOINT_TEAM,
+  },
+  'plan:record-outcome': { label: 'Record the outcome of a visit', recordLevel: true, roles: JOINT_TEAM },
+  'plan:dispatch-live': {
+    label: 'Send a live incident to a team on shift',
+    recordLevel: true,
+    roles: { detective_sergeant: 'agency', op_provide_officer: 'team', response_officer: 'own' },
+  },
+  'consultation:request': {
+    label: 'Ask an IDVA for advice on an incident',
+    recordLevel: true,
+    roles: {
+      response_officer: 'own',
+      detective_sergeant: 'agency',
+      op_provide_officer: 'team',
+      safeguarding_officer: 'team',
+    },
+  },
+  'consultation:answer': {
+    label: 'Answer consultations: give advice on an incident and record the time it took',
+    recordLevel: true,
+    roles: { health_idva: 'agency' },
+  },
+  'safecontact:edit': {
+    label: 'Record when it is safe to contact a victim',
+    recordLevel: true,
+    roles: CASE_WORKERS,
+  },
   'agency:manage': {
     label: 'Manage agencies and information-sharing agreements',
     recordLevel: false,

@@ -31,6 +31,29 @@ export async function importJobFacts(db: Queryable, id: string): Promise<RecordF
   return row && { ownerAgencyId: row.owner_agency_id, createdBy: row.created_by, area: null }
 }
 
+/** A shift belongs to its team's agency, and to the area of the base it works from. */
+export async function shiftFacts(db: Queryable, id: string): Promise<RecordFacts | undefined> {
+  const row = await db
+    .selectFrom('shift as s')
+    .innerJoin('team as t', 't.id', 's.team_id')
+    .innerJoin('deployment_base as b', 'b.id', 's.base_id')
+    .select(['t.agency_id', 's.created_by', 'b.area'])
+    .where('s.id', '=', id)
+    .executeTakeFirst()
+  return row && { ownerAgencyId: row.agency_id, createdBy: row.created_by, area: row.area }
+}
+
+/** A consultation is reached as its incident is. */
+export async function consultationFacts(db: Queryable, id: string): Promise<RecordFacts | undefined> {
+  const row = await db
+    .selectFrom('consultation as c')
+    .innerJoin('incident as i', 'i.id', 'c.incident_id')
+    .select(['i.owner_agency_id', 'i.created_by', 'i.area'])
+    .where('c.id', '=', id)
+    .executeTakeFirst()
+  return row && { ownerAgencyId: row.owner_agency_id, createdBy: row.created_by, area: row.area }
+}
+
 /**
  * The SQL twin of `reaches` in rules.ts, for lists: the rows of `alias` (a table with
  * `owner_agency_id`, `created_by` and, for team scope, `area`) that a scope filter reaches.

@@ -15,6 +15,8 @@ export const BREAK_GLASS_MINUTES = 60
 const FACTS: Record<string, (db: Queryable, id: string) => Promise<RecordFacts | undefined>> = {
   incident: repo.incidentFacts,
   import_job: repo.importJobFacts,
+  shift: repo.shiftFacts,
+  consultation: repo.consultationFacts,
 }
 export type CheckedRecord = keyof typeof FACTS
 
@@ -131,7 +133,10 @@ export class AccessService {
     })
   }
 
-  /** The actor's agency and the agencies that share this kind of record with it. */
+  /**
+   * The actor's agency and the agencies that share this kind of record with it. Shifts, plans and
+   * consultations are made of incidents, so they follow the incident-sharing agreements.
+   */
   private async agencies(db: Queryable, actor: Actor, action: Action): Promise<string[]> {
     const resource = resourceOf(action) === 'import' ? 'import_job' : 'incident'
     return [actor.agencyId, ...(await repo.sharingAgencies(db, actor.agencyId, resource))]

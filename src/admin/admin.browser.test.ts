@@ -56,7 +56,7 @@ describe('administering users in the browser [pglite]', () => {
     await users.filter({ agency: 'Blackpool Teaching Hospitals NHS Foundation Trust (demo)' })
     assert.deepEqual(
       (await users.rows()).map((r) => r.username),
-      ['idva'],
+      ['idva', 'idva-2'],
     )
     await checkPage('users filtered by agency')
   })

@@ -265,24 +265,24 @@ function userQuery(db: Queryable) {
     ])
 }
 
+/** Whether the user holds one of `roles` (not empty), in a query from `app_user as u`. */
+export function holdsAnyRole(eb: ExpressionBuilder<DB & { u: DB['app_user'] }, 'u'>, roles: readonly Role[]) {
+  return eb.exists(
+    eb
+      .selectFrom('user_role as r')
+      .select('r.role')
+      .whereRef('r.user_id', '=', 'u.id')
+      .where('r.role', 'in', [...roles]),
+  )
+}
+
 function userWhere(f: UserFilter) {
   return (eb: ExpressionBuilder<DB & { u: DB['app_user'] }, 'u'>) => {
     const conditions = []
     if (f.agencyId) conditions.push(eb('u.agency_id', '=', f.agencyId))
     if (f.status === 'enabled') conditions.push(eb('u.disabled_at', 'is', null))
     if (f.status === 'disabled') conditions.push(eb('u.disabled_at', 'is not', null))
-    if (f.role) {
-      const role = f.role
-      conditions.push(
-        eb.exists(
-          eb
-            .selectFrom('user_role as r')
-            .select('r.role')
-            .whereRef('r.user_id', '=', 'u.id')
-            .where('r.role', '=', role),
-        ),
-      )
-    }
+    if (f.role) conditions.push(holdsAnyRole(eb, [f.role]))
     if (f.q) {
       const pattern = containsPattern(f.q)
       conditions.push(eb.or([eb('u.username', 'ilike', pattern), eb('u.display_name', 'ilike', pattern)]))
@@ -390,14 +390,7 @@ export async function countEnabledAdministrators(db: Queryable): Promise<number>
     .selectFrom('app_user as u')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('u.disabled_at', 'is', null)
-    .where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('user_role as r')
-          .select('r.role')
-          .whereRef('r.user_id', '=', 'u.id')
-          .where('r.role', '=', 'administrator'),
-      ),
-    )
+    .where((eb) => holdsAnyRole(eb, ['administrator']))
     .executeTakeFirstOrThrow()
   return Number(row.n)
 }

@@ -99,7 +99,7 @@ describeEachEngine('admin routes', (engine) => {
       assert.equal(res.statusCode, 200)
       assert.match(res.body, /class="moj-sub-navigation"/)
       assert.match(res.body, /aria-current="page" href="\/admin\/users"/)
-      assert.deepEqual(usernames(res.body), ['idva'])
+      assert.deepEqual(usernames(res.body), ['idva', 'idva-2'])
       assert.match(res.body, /govuk-tag--green/)
       const search = await page('/admin/users?q=sam&status=enabled', admin)
       assert.deepEqual(usernames(search.body), ['sergeant'])
@@ -308,7 +308,7 @@ describeEachEngine('admin routes', (engine) => {
           .json()
           .items.map((u: { username: string }) => u.username)
           .sort(),
-        ['idva', 'new.idva'],
+        ['idva', 'idva-2', 'new.idva'],
       )
       const audit = await lastAudit()
       assert.equal(audit.action, 'consult')

@@ -1,14 +1,14 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { RouteContext } from '../server/app.ts'
 import { actorOf } from '../server/http.ts'
 import { MfaService } from '../auth/mfa-service.ts'
 import { apiErrors, errorSchema, idParams } from '../server/api-schemas.ts'
-import { repeated } from '../server/query.ts'
+import { attempt as attemptForm, field, fields, form, savedMessage } from '../server/forms.ts'
 import { ROLES } from '../auth/roles.ts'
 import type { Actor } from '../auth/actor.ts'
-import { ValidationError, type FieldIssue } from '../common/errors.ts'
+import type { FieldIssue } from '../common/errors.ts'
 import {
   agencyDetailSchema,
   agencyListSchema,
@@ -50,7 +50,7 @@ import {
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null)
 const errors = { ...apiErrors, 409: errorSchema }
 
-/** Messages for `?saved=…` after a change; the URL carries only the key, never user content. */
+/** Messages for `?saved=…` after a change. */
 const SAVED: Record<string, string> = {
   second_factor:
     'Two-step sign-in reset: the user sets it up again at their next sign-in, and is signed out everywhere',
@@ -67,28 +67,10 @@ const SAVED: Record<string, string> = {
   share: 'Sharing agreement added',
   unshared: 'Sharing agreement removed',
 }
-const savedMessage = (request: FastifyRequest) => SAVED[(request.query as { saved?: string }).saved ?? ''] ?? null
-
-/** A form post: only the listed fields and the CSRF token; anything else is refused, not ignored. */
-const form = <T extends z.ZodRawShape>(shape: T) => z.strictObject({ _csrf: z.string().optional(), ...shape })
-const field = z.string().max(2000).optional()
-const fields = repeated(z.string().max(200))
 
 /** Runs a change; validation problems and duplicates come back as issues for the form. */
-async function attempt<T>(
-  work: () => Promise<T>,
-): Promise<{ ok: true; value: T } | { ok: false; issues: FieldIssue[] }> {
-  try {
-    return { ok: true, value: await work() }
-  } catch (error) {
-    if (error instanceof ValidationError) {
-      // A form has one field per name: `roles.0` is reported at `roles`.
-      return { ok: false, issues: error.issues.map((i) => ({ ...i, path: i.path.split('.')[0] || 'form' })) }
-    }
-    if (error instanceof FieldConflictError) return { ok: false, issues: [error.issue] }
-    throw error
-  }
-}
+const attempt = <T>(work: () => Promise<T>) =>
+  attemptForm(work, (error) => (error instanceof FieldConflictError ? [error.issue] : null))
 
 function apiUser(u: AdminUser) {
   return {
@@ -229,7 +211,7 @@ export function adminRoutes(app: FastifyInstance, { services, db, clock, config 
       pageTitle: user.displayName,
       section: 'users',
       user,
-      saved: savedMessage(request),
+      saved: savedMessage(request, SAVED),
       self: user.id === actorOf(request).userId,
     })
   })
@@ -371,7 +353,7 @@ export function adminRoutes(app: FastifyInstance, { services, db, clock, config 
       teams,
       agencies,
       query,
-      saved: savedMessage(request),
+      saved: savedMessage(request, SAVED),
       filterError: parsed.success ? null : 'Some filters were not recognised and have been cleared',
     })
   })
@@ -412,7 +394,7 @@ export function adminRoutes(app: FastifyInstance, { services, db, clock, config 
   app.get('/admin/teams/:id', { config: { action: 'team:manage' } }, async (request, reply) => {
     const { id } = idParams.parse(request.params)
     const team = await admin.getTeam(actorOf(request), id)
-    return render(reply, 'team', { pageTitle: team.name, section: 'teams', team, saved: savedMessage(request) })
+    return render(reply, 'team', { pageTitle: team.name, section: 'teams', team, saved: savedMessage(request, SAVED) })
   })
 
   const teamEditForm = form({ name: field, areas: fields })
@@ -523,7 +505,7 @@ export function adminRoutes(app: FastifyInstance, { services, db, clock, config 
 
   app.get('/admin/agencies/:id', { config: { action: 'agency:manage' } }, async (request, reply) => {
     const { id } = idParams.parse(request.params)
-    return renderAgency(reply, actorOf(request), id, { saved: savedMessage(request) })
+    return renderAgency(reply, actorOf(request), id, { saved: savedMessage(request, SAVED) })
   })
 
   const agencyNameForm = form({ name: field })

@@ -404,10 +404,10 @@ describeEachEngine('admin service', (engine) => {
       assert.equal((await admin.listUsers(root, { page: '99' })).page, 2, 'a page past the end shows the last')
 
       const names = async (q: Record<string, unknown>) => (await admin.listUsers(root, q)).items.map((u) => u.username)
-      assert.deepEqual(await names({ agencyId: agency.nhs }), ['idva'])
+      assert.deepEqual(await names({ agencyId: agency.nhs }), ['idva', 'idva-2'])
       assert.deepEqual(await names({ role: 'detective_sergeant' }), ['sergeant'])
       assert.deepEqual(await names({ q: 'DS Sam' }), ['sergeant'])
-      assert.deepEqual(await names({ q: 'PROVIDE-off' }), ['provide-officer'])
+      assert.deepEqual(await names({ q: 'PROVIDE-off' }), ['provide-officer', 'provide-officer-2'])
       assert.deepEqual(await names({ q: '%' }), [], 'LIKE wildcards are taken literally')
       await db().updateTable('app_user').set({ disabled_at: FIXED_NOW }).where('username', '=', 'analyst').execute()
       assert.deepEqual(await names({ status: 'disabled' }), ['analyst'])

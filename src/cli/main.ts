@@ -10,6 +10,7 @@ import { ROLES, type Role } from '../auth/roles.ts'
 import { newSecret } from '../auth/tokens.ts'
 import { seedDemoUsers, writeDemoIncidents, DEMO_USERS, DEMO_PASSWORD } from '../demo/seed.ts'
 import { generateIncidents } from '../demo/generator.ts'
+import { seedDemoDeployment } from '../demo/deployment.ts'
 import { INCIDENT_CSV_COLUMNS, incidentToCsvRecord } from '../intake/csv-format.ts'
 import type { IncidentInput } from '../intake/incident-schema.ts'
 import { systemClock } from '../common/clock.ts'
@@ -77,6 +78,7 @@ program
         seed: 1,
         onProgress: (d, t) => report(d, t, 'incidents'),
       })
+      await seedDemoDeployment(rt.deps.db, rt.deps.clock, rt.services.triage)
     }
     const app = await buildApp(rt.deps)
     const shutdown = async () => {

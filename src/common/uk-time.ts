@@ -1,9 +1,9 @@
 /**
- * Wall-clock helpers for a force that works in UK local time, using only Intl so that nothing
- * depends on the server's own time zone. Policy for wall-clock times that are not exactly one
- * instant: a time inside the spring-forward gap resolves to the first instant after the gap, and
- * an autumn time that happens twice resolves to the earlier instant, so a window that starts at
- * such a time is never shorter than intended.
+ * Wall-clock and calendar-date helpers for a force that works in UK local time, using only Intl
+ * so that nothing depends on the server's own time zone. Policy for wall-clock times that are not
+ * exactly one instant: a time inside the spring-forward gap resolves to the first instant after
+ * the gap, and an autumn time that happens twice resolves to the earlier instant, so a window that
+ * starts at such a time is never shorter than intended.
  */
 
 export const UK_TIME_ZONE = 'Europe/London'
@@ -149,4 +149,31 @@ export function localWindowStart(now: Date, hours: number, timeZone = UK_TIME_ZO
   )
   // localParts drops milliseconds; put them back so a 0-hour window starts exactly at now.
   return new Date(start.getTime() + (now.getTime() - Math.floor(now.getTime() / 1000) * 1000))
+}
+
+/** 'YYYY-MM-DD' for a real date between the years 1900 and 2999, otherwise null. */
+export function isoDate(year: number, month: number, day: number): string | null {
+  if (![year, month, day].every(Number.isInteger) || year < 1900 || year > 2999) return null
+  const d = new Date(Date.UTC(year, month - 1, day))
+  if (d.getUTCFullYear() !== year || d.getUTCMonth() !== month - 1 || d.getUTCDate() !== day) return null
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`
+}
+
+/**
+ * The instants a range of UK calendar dates covers: from the start of `from` (UK midnight) to the
+ * start of the day after `to`, exclusive, so 'to 23/11/2026' includes the whole of that day.
+ */
+export function ukDateRange(from: string | undefined, to: string | undefined): { start?: Date; end?: Date } {
+  const midnight = (iso: string, plusDays = 0) => {
+    const [y, m, d] = iso.split('-').map(Number) as [number, number, number]
+    const day = new Date(Date.UTC(y, m - 1, d + plusDays))
+    return zonedWallTimeToInstant({
+      year: day.getUTCFullYear(),
+      month: day.getUTCMonth() + 1,
+      day: day.getUTCDate(),
+      hour: 0,
+      minute: 0,
+    })
+  }
+  return { start: from ? midnight(from) : undefined, end: to ? midnight(to, 1) : undefined }
 }

@@ -5,6 +5,7 @@ import * as m0002 from './migrations/0002_decision_order.ts'
 import * as m0003 from './migrations/0003_access.ts'
 import * as m0004 from './migrations/0004_audit_chain.ts'
 import * as m0005 from './migrations/0005_sign_in_security.ts'
+import * as m0006 from './migrations/0006_deployment.ts'
 
 // Listed explicitly so migrations run the same from source, tests and a bundled build.
 const migrations: Record<string, Migration> = {
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '0003_access': m0003,
   '0004_audit_chain': m0004,
   '0005_sign_in_security': m0005,
+  '0006_deployment': m0006,
 }
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => migrations }

@@ -83,9 +83,13 @@ export interface ApiTokenTable {
   last_used_at: Timestamp | null
 }
 
+export type AreaKind = 'urban' | 'suburban' | 'rural'
+
 export interface AreaTable {
   name: string
   active: Generated<boolean>
+  /** For default travel times (0006). */
+  kind: ColumnType<AreaKind, AreaKind | undefined, AreaKind>
 }
 
 export interface SettingTable {
@@ -253,6 +257,143 @@ export interface BreakGlassGrantTable {
   review_notes: string | null
 }
 
+export interface DeploymentBaseTable {
+  id: Generated<string>
+  agency_id: string
+  name: string
+  area: string
+  latitude: number
+  longitude: number
+  active: Generated<boolean>
+  created_at: CreatedAt
+}
+
+export interface VehicleTable {
+  id: Generated<string>
+  agency_id: string
+  call_sign: string
+  registration: string | null
+  active: Generated<boolean>
+  created_at: CreatedAt
+}
+
+export interface ShiftTable {
+  id: Generated<string>
+  team_id: string
+  starts_at: Timestamp
+  ends_at: Timestamp
+  base_id: string
+  vehicle_id: string | null
+  created_by: string | null
+  created_at: CreatedAt
+  cancelled_at: Timestamp | null
+}
+
+export type Duty = 'officer' | 'idva'
+
+export interface ShiftMemberTable {
+  shift_id: string
+  user_id: string
+  duty: Duty
+}
+
+export interface RotationTable {
+  id: Generated<string>
+  user_id: string
+  home_team: string
+  /** Dates as YYYY-MM-DD. */
+  starts_on: ColumnType<string, string, string>
+  ends_on: ColumnType<string | null, string | null | undefined, string | null>
+  created_by: string | null
+  created_at: CreatedAt
+}
+
+export interface SafeContactTable {
+  incident_id: string
+  only_while_suspect_in_custody: boolean
+  notes: string | null
+  updated_by: string | null
+  updated_at: Timestamp
+}
+
+export interface SafeContactWindowTable {
+  id: Generated<string>
+  incident_id: string
+  /** ISO weekday, 1 = Monday. */
+  weekday: number
+  start_minute: number
+  end_minute: number
+}
+
+export type VisitKind = 'post_incident' | 'follow_up' | 'live'
+export type VisitOutcome = 'seen' | 'not_at_home' | 'unsafe_to_engage' | 'declined' | 'rescheduled'
+
+export interface VisitTable {
+  id: Generated<string>
+  shift_id: string
+  incident_id: string
+  kind: VisitKind
+  status: ColumnType<'planned' | 'completed', 'planned' | 'completed' | undefined, 'planned' | 'completed'>
+  position: number
+  option_label: string
+  planned_arrival: Timestamp
+  planned_start: Timestamp
+  planned_end: Timestamp
+  travel_minutes: number
+  pinned: Generated<boolean>
+  fixed_rank: number | null
+  chosen_because: string
+  dispatched_by: string | null
+  dispatched_at: Timestamp | null
+  outcome: VisitOutcome | null
+  outcome_notes: string | null
+  follow_up_after: Timestamp | null
+  outcome_at: Timestamp | null
+  outcome_by: string | null
+  created_at: CreatedAt
+}
+
+export interface ShiftDropTable {
+  shift_id: string
+  incident_id: string
+  reason: string
+  dropped_by: string | null
+  dropped_at: Timestamp
+}
+
+export interface PlanExclusionTable {
+  shift_id: string
+  incident_id: string
+  reason: string
+  detail: string
+}
+
+export interface PlanRevisionTable {
+  id: Generated<string>
+  /** Order of revisions, which may share a time. */
+  seq: Generated<number>
+  shift_id: string
+  made_at: Timestamp
+  made_by: string | null
+  cause: string
+  score: number
+  changes: Json<unknown>
+  travel_source: string
+  warnings: Json<string[]>
+}
+
+export interface ConsultationTable {
+  id: Generated<string>
+  incident_id: string
+  requested_by: string
+  requested_at: Timestamp
+  question: string
+  answered_by: string | null
+  answered_at: Timestamp | null
+  advice: string | null
+  minutes_taken: number | null
+}
+
 export interface DB {
   agency: AgencyTable
   app_user: AppUserTable
@@ -275,6 +416,18 @@ export interface DB {
   team_member: TeamMemberTable
   agency_share: AgencyShareTable
   break_glass_grant: BreakGlassGrantTable
+  deployment_base: DeploymentBaseTable
+  vehicle: VehicleTable
+  shift: ShiftTable
+  shift_member: ShiftMemberTable
+  rotation: RotationTable
+  safe_contact: SafeContactTable
+  safe_contact_window: SafeContactWindowTable
+  visit: VisitTable
+  shift_drop: ShiftDropTable
+  plan_exclusion: PlanExclusionTable
+  plan_revision: PlanRevisionTable
+  consultation: ConsultationTable
 }
 
 export type Incident = Selectable<IncidentTable>

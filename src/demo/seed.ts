@@ -27,6 +27,9 @@ export const DEMO_USERS: { username: string; displayName: string; agencyCode: st
   { username: 'marac', displayName: 'Pat Demo (MARAC)', agencyCode: 'third-sector', roles: ['marac_coordinator'] },
   { username: 'analyst', displayName: 'Robin Demo (Analyst)', agencyCode: 'police', roles: ['analyst'] },
   { username: 'admin', displayName: 'Admin Demo', agencyCode: 'police', roles: ['administrator'] },
+  // A second crew, so two joint teams can share a shift's candidates.
+  { username: 'provide-officer-2', displayName: 'PC Morgan Demo', agencyCode: 'police', roles: ['op_provide_officer'] },
+  { username: 'idva-2', displayName: 'Taylor Demo (Health IDVA)', agencyCode: 'nhs', roles: ['health_idva'] },
   {
     username: 'governance',
     displayName: 'Kim Demo (Information governance)',
@@ -44,7 +47,7 @@ export const DEMO_TEAMS: { agencyCode: string; name: string; areas: string[]; me
     agencyCode: 'police',
     name: 'Op Provide: Blackpool, Fylde and Wyre',
     areas: ['Blackpool', 'Fylde', 'Wyre'],
-    members: ['provide-officer'],
+    members: ['provide-officer', 'provide-officer-2'],
   },
   { agencyCode: 'police', name: 'Op Provide: Lancaster and Morecambe', areas: ['Lancaster', 'Morecambe'], members: [] },
   {
@@ -53,7 +56,12 @@ export const DEMO_TEAMS: { agencyCode: string; name: string; areas: string[]; me
     areas: ['Blackpool', 'Fylde', 'Wyre'],
     members: ['safeguarding'],
   },
-  { agencyCode: 'nhs', name: 'Health IDVAs: Fylde coast', areas: ['Blackpool', 'Fylde', 'Wyre'], members: ['idva'] },
+  {
+    agencyCode: 'nhs',
+    name: 'Health IDVAs: Fylde coast',
+    areas: ['Blackpool', 'Fylde', 'Wyre'],
+    members: ['idva', 'idva-2'],
+  },
 ]
 export const DEMO_SHARES = [{ owner: 'police', partner: 'nhs', resource: 'incident' }]
 

@@ -11,7 +11,10 @@ import {
   type Scope,
 } from '../access/policy.ts'
 import type { AuditAction } from '../audit/audit.ts'
-import { formatLocal, zonedWallTimeToInstant } from '../common/uk-time.ts'
+import { formatLocal, isoDate } from '../common/uk-time.ts'
+
+// Now in common/uk-time.ts; exported here too while governance's other modules import them from here.
+export { isoDate, ukDateRange } from '../common/uk-time.ts'
 
 /**
  * Pure rules for the information-governance pages: the policy as a table, audit action labels,
@@ -160,37 +163,10 @@ export function parseUkDate(text: string): string | null {
   return isoDate(year, month, day)
 }
 
-/** 'YYYY-MM-DD' for a real date between the years 1900 and 2999, otherwise null. */
-export function isoDate(year: number, month: number, day: number): string | null {
-  if (![year, month, day].every(Number.isInteger) || year < 1900 || year > 2999) return null
-  const d = new Date(Date.UTC(year, month - 1, day))
-  if (d.getUTCFullYear() !== year || d.getUTCMonth() !== month - 1 || d.getUTCDate() !== day) return null
-  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`
-}
-
 /** '2026-11-23' as '23/11/2026', the way UK users type dates. */
 export function ukDateText(iso: string): string {
   const [y, m, d] = iso.split('-')
   return `${d}/${m}/${y}`
-}
-
-/**
- * The instants a range of UK calendar dates covers: from the start of `from` (UK midnight) to the
- * start of the day after `to`, exclusive, so 'to 23/11/2026' includes the whole of that day.
- */
-export function ukDateRange(from: string | undefined, to: string | undefined): { start?: Date; end?: Date } {
-  const midnight = (iso: string, plusDays = 0) => {
-    const [y, m, d] = iso.split('-').map(Number) as [number, number, number]
-    const day = new Date(Date.UTC(y, m - 1, d + plusDays))
-    return zonedWallTimeToInstant({
-      year: day.getUTCFullYear(),
-      month: day.getUTCMonth() + 1,
-      day: day.getUTCDate(),
-      hour: 0,
-      minute: 0,
-    })
-  }
-  return { start: from ? midnight(from) : undefined, end: to ? midnight(to, 1) : undefined }
 }
 
 /**

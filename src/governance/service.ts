@@ -120,6 +120,11 @@ const RECORD_TYPE_LABELS: Record<string, string> = {
   api_token: 'API token',
   setting: 'Setting',
   import_job: 'Import',
+  shift: 'Shift',
+  deployment_base: 'Deployment base',
+  vehicle: 'Vehicle',
+  rotation: 'Officer rotation',
+  consultation: 'Consultation',
 }
 
 /** The columns an access log shows: recorded on the audit row of each viewing or export of a log. */

@@ -35,6 +35,12 @@ import { AdminService } from '../admin/service.ts'
 import { adminRoutes } from '../admin/routes.ts'
 import { GovernanceService } from '../governance/service.ts'
 import { governanceRoutes } from '../governance/routes.ts'
+import { RotaService } from '../deployment/rota/service.ts'
+import { rotaRoutes } from '../deployment/rota/routes.ts'
+import { DeploymentService } from '../deployment/service.ts'
+import { deploymentRoutes } from '../deployment/routes.ts'
+import { ConsultationService } from '../consultations/service.ts'
+import { consultationRoutes } from '../consultations/routes.ts'
 import { createViews, ASSET_ROOTS } from './views.ts'
 import { appStylesheet } from './styles.ts'
 import { assertRouteGuarded, enforceRouteAction, isApiRequest, zodIssues } from './http.ts'
@@ -75,6 +81,9 @@ export interface Services {
   triage: TriageService
   admin: AdminService
   governance: GovernanceService
+  rota: RotaService
+  deployment: DeploymentService
+  consultations: ConsultationService
 }
 
 export function createServices(deps: AppDeps): Services {
@@ -88,6 +97,9 @@ export function createServices(deps: AppDeps): Services {
     triage: new TriageService(deps.db, deps.clock, access),
     admin: new AdminService(deps.db, deps.clock),
     governance: new GovernanceService(deps.db, deps.clock),
+    rota: new RotaService(deps.db, deps.clock, access),
+    deployment: new DeploymentService(deps.db, deps.clock, access, { osrmUrl: deps.config.osrmUrl }),
+    consultations: new ConsultationService(deps.db, deps.clock, access),
   }
 }
 
@@ -274,6 +286,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     triageRoutes(scope, ctx)
     adminRoutes(scope, ctx)
     governanceRoutes(scope, ctx)
+    rotaRoutes(scope, ctx)
+    deploymentRoutes(scope, ctx)
+    consultationRoutes(scope, ctx)
   })
   app.get('/api/v1/openapi.json', { schema: { hide: true }, config: { action: 'reference:view' } }, async () =>
     app.swagger(),

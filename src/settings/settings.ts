@@ -3,6 +3,8 @@ import type { Database, Queryable } from '../db/database.ts'
 import type { Actor } from '../auth/actor.ts'
 import { recordAudit } from '../audit/audit.ts'
 import { DEFAULT_PRIORITY_WEIGHTS, type PriorityWeights } from '../triage/rules.ts'
+import { DEFAULT_DEPLOYMENT_SETTINGS, type DeploymentSettings } from '../deployment/rules.ts'
+import { DEFAULT_TRAVEL } from '../deployment/travel/travel.ts'
 
 const points = z.number().min(0).max(1000)
 const hours = z.number().min(0).max(168)
@@ -25,6 +27,23 @@ const priorityWeightsSchema = z.strictObject({
   recentReportHours: hours,
 }) satisfies z.ZodType<PriorityWeights>
 
+const minutes = z
+  .number()
+  .int()
+  .min(0)
+  .max(24 * 60)
+const visitLength = z.number().int().min(5).max(480)
+const deploymentSchema = z.strictObject({
+  custodyMarginMinutes: minutes,
+  liveResponseMinutes: minutes.min(5),
+  visitMinutes: z.strictObject({ post_incident: visitLength, follow_up: visitLength, live: visitLength }),
+}) satisfies z.ZodType<DeploymentSettings>
+const speed = z.number().min(1).max(130)
+const travelSchema = z.strictObject({
+  roadFactor: z.number().min(1).max(3),
+  speedsKmh: z.strictObject({ urban: speed, suburban: speed, rural: speed }),
+})
+
 /** Settings a programme changes without a release, each with its schema and default. */
 export const SETTINGS = {
   'triage.windowHours': { schema: z.number().int().min(1).max(168), default: 24 },
@@ -33,6 +52,12 @@ export const SETTINGS = {
     schema: priorityWeightsSchema,
     default: DEFAULT_PRIORITY_WEIGHTS,
   },
+  /** Visit lengths, the margin before a suspect's release, and how fast a live incident is attended. */
+  'deployment.rules': { schema: deploymentSchema, default: DEFAULT_DEPLOYMENT_SETTINGS },
+  /** Attend decisions older than this no longer come up as candidates for a shift's plan. */
+  'deployment.candidateDays': { schema: z.number().int().min(1).max(90), default: 14 },
+  /** Straight-line travel estimates: road factor and average speeds per kind of area. */
+  'deployment.travel': { schema: travelSchema, default: DEFAULT_TRAVEL as z.infer<typeof travelSchema> },
   /** Every user must sign in with a second factor (an authenticator app), and set one up first if they have none. */
   'auth.mfaRequired': { schema: z.boolean(), default: true as boolean },
 } as const

@@ -87,6 +87,8 @@ export async function queueDisplayRows(db: Queryable, ids: string[]) {
       'i.reported_at',
       'i.area',
       'i.postcode',
+      'i.latitude',
+      'i.longitude',
       'i.risk_tool',
       'v.first_name as victim_first_name',
       'v.last_name as victim_last_name',

@@ -7,6 +7,7 @@ import { z } from 'zod'
 import { stringify } from 'csv-stringify/sync'
 import { ValidationError } from '../common/errors.ts'
 import { formatLocal } from '../common/uk-time.ts'
+import { savedMessage } from '../server/forms.ts'
 import { RISK_LEVELS } from '../intake/incident-schema.ts'
 import { DECISION_LABELS, DECISION_REASONS, DECISIONS } from './decisions.ts'
 import { queueQuerySchema, decisionInputSchema, TRIAGE_STATUSES, type QueueQuery } from './service.ts'
@@ -18,6 +19,12 @@ import {
 } from './api-schemas.ts'
 
 const STATUS_LABELS = { undecided: 'Not yet decided', ...DECISION_LABELS }
+/** `?saved=…` after a change on the incident page: the key only, never content. */
+const SAVED: Record<string, string> = {
+  '1': 'Decision recorded',
+  'safe-contact': 'Safe-contact times saved: plans made from now on respect them',
+  consultation: 'Request sent to the health IDVAs on duty',
+}
 const QUEUE_CSV_HEADER = [
   'Force reference',
   'Reported (UK time)',
@@ -84,8 +91,7 @@ export function triageRoutes(app: FastifyInstance, { services }: RouteContext): 
 
   app.get('/triage/incidents/:id', { config: { action: 'incident:view' } }, async (request, reply) => {
     const { id } = idParams.parse(request.params)
-    const { saved } = request.query as { saved?: string }
-    return renderIncident(reply, id, actorOf(request), { saved: saved === '1' })
+    return renderIncident(reply, id, actorOf(request), { saved: savedMessage(request, SAVED) })
   })
 
   // Revealing a masked field: a form asking the reason, then the incident page with the field shown.
@@ -144,11 +150,17 @@ export function triageRoutes(app: FastifyInstance, { services }: RouteContext): 
     reveal?: unknown,
   ) {
     const record = await services.intake.getIncident(actor, id, reveal)
-    const assessment = await services.triage.assessment(actor, id)
+    const [assessment, deployment, consultations] = await Promise.all([
+      services.triage.assessment(actor, id),
+      services.deployment.forIncident(actor, id),
+      services.consultations.forIncident(actor, id),
+    ])
     return reply.render('triage/views/incident.njk', {
       pageTitle: `Incident ${record.incident.force_reference}`,
       record,
       assessment,
+      deployment,
+      consultations,
       decisions: DECISIONS,
       decisionLabels: DECISION_LABELS,
       reasons: DECISION_REASONS,

@@ -44,7 +44,7 @@ export const decisionInputSchema = z.strictObject({
 })
 export type DecisionInput = z.infer<typeof decisionInputSchema>
 
-function factsOf(row: Awaited<ReturnType<typeof repo.queueCandidates>>[number]): TriageFacts {
+export function factsOf(row: Awaited<ReturnType<typeof repo.queueCandidates>>[number]): TriageFacts {
   const custody: CustodyFacts | null = row.arrested_at
     ? { arrestedAt: row.arrested_at, expectedReleaseAt: row.expected_release_at, releasedAt: row.released_at }
     : null

@@ -1,0 +1,507 @@
+import { sql } from 'kysely'
+import type { Queryable } from '../db/database.ts'
+import type { ScopeFilter } from '../access/rules.ts'
+import type { VisitKind, VisitOutcome } from '../db/schema.ts'
+import { queueCandidatesQuery } from '../triage/repository.ts'
+
+/**
+ * Candidates for a shift's plan: incidents triaged to attend (post-incident or live) in the team's areas, reported since
+ * `since`, within the reader's scope, not yet seen, not planned by another shift and not dropped
+ * from this one. With the triage facts the priority rules need.
+ */
+export function candidateFacts(
+  db: Queryable,
+  f: { shiftId: string; areas: string[]; since: Date; scope: ScopeFilter },
+) {
+  if (f.areas.length === 0) return Promise.resolve([])
+  return queueCandidatesQuery(db, {
+    start: f.since,
+    areas: f.areas,
+    statuses: ['attend', 'attend_live'],
+    scope: f.scope,
+  })
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('visit as v')
+            .select('v.id')
+            .whereRef('v.incident_id', '=', 'i.id')
+            .where((eb) =>
+              eb.or([
+                eb('v.outcome', '=', 'seen'),
+                eb.and([eb('v.status', '=', 'planned'), eb('v.shift_id', '<>', f.shiftId)]),
+              ]),
+            ),
+        ),
+      ),
+    )
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('shift_drop as d')
+            .select('d.incident_id')
+            .whereRef('d.incident_id', '=', 'i.id')
+            .where('d.shift_id', '=', f.shiftId),
+        ),
+      ),
+    )
+    .execute()
+}
+
+/** The triage facts of named incidents (visits already on a plan, a live incident). */
+export function incidentFacts(db: Queryable, ids: string[]) {
+  if (ids.length === 0) return Promise.resolve([])
+  return queueCandidatesQuery(db, { ids }).execute()
+}
+
+/** How many attend candidates in these areas another shift has planned: shown, not listed. */
+export async function countPlannedElsewhere(db: Queryable, f: { shiftId: string; areas: string[]; since: Date }) {
+  if (f.areas.length === 0) return 0
+  const row = await db
+    .selectFrom('visit as v')
+    .innerJoin('incident as i', 'i.id', 'v.incident_id')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('v.status', '=', 'planned')
+    .where('v.shift_id', '<>', f.shiftId)
+    .where('i.area', 'in', f.areas)
+    .where('i.reported_at', '>=', f.since)
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+export async function safeContacts(db: Queryable, incidentIds: string[]) {
+  if (incidentIds.length === 0) return { rules: [], windows: [] }
+  const [rules, windows] = await Promise.all([
+    db.selectFrom('safe_contact').selectAll().where('incident_id', 'in', incidentIds).execute(),
+    db
+      .selectFrom('safe_contact_window')
+      .selectAll()
+      .where('incident_id', 'in', incidentIds)
+      .orderBy('weekday')
+      .orderBy('start_minute')
+      .execute(),
+  ])
+  return { rules, windows }
+}
+
+export async function replaceSafeContact(
+  db: Queryable,
+  s: {
+    incidentId: string
+    onlyWhileSuspectInCustody: boolean
+    notes: string | null
+    windows: { weekday: number; startMinute: number; endMinute: number }[]
+    by: string
+    at: Date
+  },
+) {
+  await db
+    .insertInto('safe_contact')
+    .values({
+      incident_id: s.incidentId,
+      only_while_suspect_in_custody: s.onlyWhileSuspectInCustody,
+      notes: s.notes,
+      updated_by: s.by,
+      updated_at: s.at,
+    })
+    .onConflict((oc) =>
+      oc.column('incident_id').doUpdateSet({
+        only_while_suspect_in_custody: s.onlyWhileSuspectInCustody,
+        notes: s.notes,
+        updated_by: s.by,
+        updated_at: s.at,
+      }),
+    )
+    .execute()
+  await db.deleteFrom('safe_contact_window').where('incident_id', '=', s.incidentId).execute()
+  if (s.windows.length)
+    await db
+      .insertInto('safe_contact_window')
+      .values(
+        s.windows.map((w) => ({
+          incident_id: s.incidentId,
+          weekday: w.weekday,
+          start_minute: w.startMinute,
+          end_minute: w.endMinute,
+        })),
+      )
+      .execute()
+}
+
+/** The latest completed visit of each incident: its outcome decides when to try again. */
+export function lastOutcomes(db: Queryable, incidentIds: string[]) {
+  if (incidentIds.length === 0) return Promise.resolve([])
+  return db
+    .selectFrom('visit')
+    .distinctOn('incident_id')
+    .select(['incident_id', 'outcome', 'outcome_at', 'outcome_notes', 'follow_up_after'])
+    .where('incident_id', 'in', incidentIds)
+    .where('status', '=', 'completed')
+    .orderBy('incident_id')
+    .orderBy('outcome_at', 'desc')
+    .execute()
+}
+
+export function shiftVisits(db: Queryable, shiftId: string) {
+  return db
+    .selectFrom('visit')
+    .selectAll()
+    .where('shift_id', '=', shiftId)
+    .orderBy(sql`status = 'planned'`)
+    .orderBy('position')
+    .execute()
+}
+
+export type VisitRow = Awaited<ReturnType<typeof shiftVisits>>[number]
+
+export function findVisit(db: Queryable, visitId: string) {
+  return db.selectFrom('visit').selectAll().where('id', '=', visitId).executeTakeFirst()
+}
+
+/** Serialises re-plans of one shift: the second waits for the first to commit. */
+export async function lockShift(db: Queryable, shiftId: string) {
+  await db.selectFrom('shift').select('id').where('id', '=', shiftId).forUpdate().execute()
+}
+
+export interface PlannedVisitWrite {
+  incidentId: string
+  kind: VisitKind
+  position: number
+  optionLabel: string
+  arrival: Date
+  start: Date
+  end: Date
+  travelMinutes: number
+  pinned: boolean
+  fixedRank: number | null
+  chosenBecause: string
+}
+
+/**
+ * Makes the shift's planned visits exactly `visits`: rows of incidents still planned keep their
+ * id (so a team's open page still points at them), others are added, the rest removed.
+ */
+export async function replacePlannedVisits(db: Queryable, shiftId: string, visits: PlannedVisitWrite[]) {
+  const keep = visits.map((v) => v.incidentId)
+  let remove = db.deleteFrom('visit').where('shift_id', '=', shiftId).where('status', '=', 'planned')
+  if (keep.length) remove = remove.where('incident_id', 'not in', keep)
+  await remove.execute()
+  for (const v of visits) {
+    const values = {
+      kind: v.kind,
+      position: v.position,
+      option_label: v.optionLabel,
+      planned_arrival: v.arrival,
+      planned_start: v.start,
+      planned_end: v.end,
+      travel_minutes: v.travelMinutes,
+      pinned: v.pinned,
+      fixed_rank: v.fixedRank,
+      chosen_because: v.chosenBecause,
+    }
+    const updated = await db
+      .updateTable('visit')
+      .set(values)
+      .where('shift_id', '=', shiftId)
+      .where('incident_id', '=', v.incidentId)
+      .where('status', '=', 'planned')
+      .executeTakeFirst()
+    if (Number(updated.numUpdatedRows) === 0)
+      await db
+        .insertInto('visit')
+        .values({ shift_id: shiftId, incident_id: v.incidentId, ...values })
+        .execute()
+  }
+}
+
+/** A live incident joins the shift as a pinned visit; the re-plan that follows places it. */
+export async function insertLiveVisit(
+  db: Queryable,
+  v: { shiftId: string; incidentId: string; by: string; at: Date; serviceMinutes: number },
+) {
+  const end = new Date(v.at.getTime() + v.serviceMinutes * 60_000)
+  await db
+    .insertInto('visit')
+    .values({
+      shift_id: v.shiftId,
+      incident_id: v.incidentId,
+      kind: 'live',
+      position: -1,
+      option_label: 'incident location',
+      planned_arrival: v.at,
+      planned_start: v.at,
+      planned_end: end,
+      travel_minutes: 0,
+      pinned: true,
+      chosen_because: 'Live incident',
+      dispatched_by: v.by,
+      dispatched_at: v.at,
+    })
+    .execute()
+}
+
+export async function setPinned(db: Queryable, visitId: string, pinned: boolean) {
+  await db
+    .updateTable('visit')
+    .set({ pinned, ...(pinned ? {} : { fixed_rank: null }) })
+    .where('id', '=', visitId)
+    .execute()
+}
+
+export async function setFixedRanks(db: Queryable, ranks: { visitId: string; rank: number }[]) {
+  for (const r of ranks)
+    await db.updateTable('visit').set({ fixed_rank: r.rank, pinned: true }).where('id', '=', r.visitId).execute()
+}
+
+export async function completeVisit(
+  db: Queryable,
+  v: { visitId: string; outcome: VisitOutcome; notes: string | null; followUpAfter: Date | null; by: string; at: Date },
+) {
+  await db
+    .updateTable('visit')
+    .set({
+      status: 'completed',
+      outcome: v.outcome,
+      outcome_notes: v.notes,
+      follow_up_after: v.followUpAfter,
+      outcome_by: v.by,
+      outcome_at: v.at,
+    })
+    .where('id', '=', v.visitId)
+    .execute()
+}
+
+export async function replaceExclusions(
+  db: Queryable,
+  shiftId: string,
+  rows: { incidentId: string; reason: string; detail: string }[],
+) {
+  await db.deleteFrom('plan_exclusion').where('shift_id', '=', shiftId).execute()
+  if (rows.length)
+    await db
+      .insertInto('plan_exclusion')
+      .values(rows.map((r) => ({ shift_id: shiftId, incident_id: r.incidentId, reason: r.reason, detail: r.detail })))
+      .execute()
+}
+
+export function exclusions(db: Queryable, shiftId: string) {
+  return db.selectFrom('plan_exclusion').selectAll().where('shift_id', '=', shiftId).execute()
+}
+
+export function drops(db: Queryable, shiftId: string) {
+  return db
+    .selectFrom('shift_drop as d')
+    .leftJoin('app_user as u', 'u.id', 'd.dropped_by')
+    .select(['d.incident_id', 'd.reason', 'd.dropped_at', 'u.display_name as dropped_by_name'])
+    .where('d.shift_id', '=', shiftId)
+    .orderBy('d.dropped_at')
+    .execute()
+}
+
+export async function insertDrop(
+  db: Queryable,
+  d: { shiftId: string; incidentId: string; reason: string; by: string; at: Date },
+) {
+  await db
+    .insertInto('shift_drop')
+    .values({ shift_id: d.shiftId, incident_id: d.incidentId, reason: d.reason, dropped_by: d.by, dropped_at: d.at })
+    .onConflict((oc) => oc.columns(['shift_id', 'incident_id']).doNothing())
+    .execute()
+}
+
+/** Takes a visit off the shift's plan before it is made (a drop). */
+export async function deletePlannedVisit(db: Queryable, shiftId: string, incidentId: string) {
+  await db
+    .deleteFrom('visit')
+    .where('shift_id', '=', shiftId)
+    .where('incident_id', '=', incidentId)
+    .where('status', '=', 'planned')
+    .execute()
+}
+
+export async function deleteDrop(db: Queryable, shiftId: string, incidentId: string) {
+  const r = await db
+    .deleteFrom('shift_drop')
+    .where('shift_id', '=', shiftId)
+    .where('incident_id', '=', incidentId)
+    .executeTakeFirst()
+  return Number(r.numDeletedRows) > 0
+}
+
+export async function insertRevision(
+  db: Queryable,
+  r: {
+    shiftId: string
+    at: Date
+    by: string | null
+    cause: string
+    score: number
+    changes: unknown
+    source: string
+    warnings: string[]
+  },
+) {
+  await db
+    .insertInto('plan_revision')
+    .values({
+      shift_id: r.shiftId,
+      made_at: r.at,
+      made_by: r.by,
+      cause: r.cause,
+      score: r.score,
+      changes: JSON.stringify(r.changes),
+      travel_source: r.source,
+      warnings: JSON.stringify(r.warnings),
+    })
+    .execute()
+}
+
+export function revisions(db: Queryable, shiftId: string, limit = 20) {
+  return db
+    .selectFrom('plan_revision as r')
+    .leftJoin('app_user as u', 'u.id', 'r.made_by')
+    .select(['r.id', 'r.made_at', 'r.cause', 'r.score', 'r.changes', 'r.travel_source', 'r.warnings', 'u.display_name'])
+    .where('r.shift_id', '=', shiftId)
+    .orderBy('r.seq', 'desc')
+    .limit(limit)
+    .execute()
+}
+
+/**
+ * Shifts planned together with `shiftId` the first time it is planned: same start and end, not
+ * cancelled, not yet planned, whose teams cover one of the same areas. They share candidates.
+ */
+export async function unplannedSiblingShifts(
+  db: Queryable,
+  s: { id: string; startsAt: Date; endsAt: Date; areas: string[] },
+) {
+  if (s.areas.length === 0) return []
+  const rows = await db
+    .selectFrom('shift as s')
+    .select('s.id')
+    .where('s.id', '<>', s.id)
+    .where('s.starts_at', '=', s.startsAt)
+    .where('s.ends_at', '=', s.endsAt)
+    .where('s.cancelled_at', 'is', null)
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('team_area as a')
+          .select('a.area')
+          .whereRef('a.team_id', '=', 's.team_id')
+          .where('a.area', 'in', s.areas),
+      ),
+    )
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('plan_revision as r').select('r.id').whereRef('r.shift_id', '=', 's.id'))),
+    )
+    .orderBy('s.created_at')
+    .execute()
+  return rows.map((r) => r.id)
+}
+
+/**
+ * Shifts under way at `now` whose teams cover `area` and belong to an agency that may see the
+ * incident (its owner, or a partner it shares incidents with): where a live incident can be sent.
+ */
+export async function shiftsOnAt(db: Queryable, f: { now: Date; area: string; incidentId: string }) {
+  const rows = await db
+    .selectFrom('shift as s')
+    .innerJoin('team as t', 't.id', 's.team_id')
+    .innerJoin('incident as i', (join) => join.on('i.id', '=', f.incidentId))
+    .select('s.id')
+    .where((eb) =>
+      eb.or([
+        eb('t.agency_id', '=', eb.ref('i.owner_agency_id')),
+        eb.exists(
+          eb
+            .selectFrom('agency_share as a')
+            .select('a.partner_agency_id')
+            .whereRef('a.owner_agency_id', '=', 'i.owner_agency_id')
+            .whereRef('a.partner_agency_id', '=', 't.agency_id')
+            .where('a.resource', '=', 'incident'),
+        ),
+      ]),
+    )
+    .where('s.starts_at', '<=', f.now)
+    .where('s.ends_at', '>', f.now)
+    .where('s.cancelled_at', 'is', null)
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('team_area as a')
+          .select('a.area')
+          .whereRef('a.team_id', '=', 's.team_id')
+          .where('a.area', '=', f.area),
+      ),
+    )
+    .orderBy('s.starts_at')
+    .execute()
+  return rows.map((r) => r.id)
+}
+
+/** Shifts on a day (UK local bounds given) that a user is on, or whose team they belong to. */
+export async function shiftsForUser(db: Queryable, f: { userId: string; from: Date; to: Date }) {
+  const rows = await db
+    .selectFrom('shift as s')
+    .select('s.id')
+    .where('s.starts_at', '<', f.to)
+    .where('s.ends_at', '>', f.from)
+    .where('s.cancelled_at', 'is', null)
+    .where((eb) =>
+      eb.or([
+        eb.exists(
+          eb
+            .selectFrom('shift_member as m')
+            .select('m.user_id')
+            .whereRef('m.shift_id', '=', 's.id')
+            .where('m.user_id', '=', f.userId),
+        ),
+        eb.exists(
+          eb
+            .selectFrom('team_member as t')
+            .select('t.user_id')
+            .whereRef('t.team_id', '=', 's.team_id')
+            .where('t.user_id', '=', f.userId),
+        ),
+      ]),
+    )
+    .orderBy('s.starts_at')
+    .execute()
+  return rows.map((r) => r.id)
+}
+
+/** Where an earlier visit took the team: its incident's coordinates. */
+export async function incidentPoint(db: Queryable, incidentId: string) {
+  return db
+    .selectFrom('incident as i')
+    .innerJoin('area as a', 'a.name', 'i.area')
+    .select(['i.latitude', 'i.longitude', 'a.kind'])
+    .where('i.id', '=', incidentId)
+    .executeTakeFirst()
+}
+
+export function areaKinds(db: Queryable) {
+  return db.selectFrom('area').select(['name', 'kind']).execute()
+}
+
+/** An incident's visits on any shift, newest first, for its page. */
+export function visitsForIncident(db: Queryable, incidentId: string) {
+  return db
+    .selectFrom('visit as v')
+    .innerJoin('shift as s', 's.id', 'v.shift_id')
+    .innerJoin('team as t', 't.id', 's.team_id')
+    .select([
+      'v.id',
+      'v.shift_id',
+      'v.kind',
+      'v.status',
+      'v.planned_start',
+      'v.outcome',
+      'v.outcome_notes',
+      'v.outcome_at',
+      'v.follow_up_after',
+      't.name as team_name',
+    ])
+    .where('v.incident_id', '=', incidentId)
+    .orderBy('v.planned_start', 'desc')
+    .execute()
+}

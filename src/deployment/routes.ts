@@ -1,0 +1,499 @@
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import type { RouteContext } from '../server/app.ts'
+import { actorOf } from '../server/http.ts'
+import { apiErrors, idParams } from '../server/api-schemas.ts'
+import type { Actor } from '../auth/actor.ts'
+import { ValidationError, type FieldIssue } from '../common/errors.ts'
+import { formDate, formText, savedMessage, type FormBody } from '../server/forms.ts'
+import { zonedWallTimeToInstant } from '../common/uk-time.ts'
+import { renderPlanMap } from './map.ts'
+import { OUTCOME_LABELS, OUTCOMES, VISIT_KIND_LABELS, describeWeeklyWindows } from './rules.ts'
+import type { DeploymentService } from './service.ts'
+import {
+  changeResponseSchema,
+  dispatchBodySchema,
+  dropBodySchema,
+  outcomeBodySchema,
+  pinBodySchema,
+  planResponseSchema,
+  safeContactSchemaApi,
+  toPlanResponse,
+} from './api-schemas.ts'
+
+const shiftIncident = z.strictObject({ id: z.uuid(), incidentId: z.uuid() })
+const shiftVisit = z.strictObject({ id: z.uuid(), visitId: z.uuid() })
+const body = (request: { body: unknown }) => (request.body ?? {}) as FormBody
+
+/** Messages for `?saved=…` after a change to the plan. */
+const SAVED: Record<string, string> = {
+  planned: 'Plan updated',
+  pinned: 'Visit pinned: the plan keeps it',
+  unpinned: 'Visit unpinned',
+  moved: 'Order changed: the plan keeps the team’s order',
+  dropped: 'Visit dropped from this shift',
+  restored: 'Visit returned to the candidates',
+  outcome: 'Outcome recorded',
+  live: 'Live incident sent: the plan has been re-made around it',
+}
+
+const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday']
+
+/** 'HH:MM' to minutes from midnight; '24:00' allowed as an end. */
+function minuteOf(value: string | undefined): number | null {
+  const m = /^(\d{1,2}):(\d{2})$/.exec((value ?? '').trim())
+  if (!m) return null
+  const minutes = Number(m[1]) * 60 + Number(m[2])
+  return Number(m[2]) < 60 && minutes <= 1440 ? minutes : null
+}
+
+/** The rescheduled time from the outcome form's date input and time field, in UK local time. */
+function followUpFrom(form: FormBody): { value?: string; issue?: FieldIssue } {
+  const date = formDate(form, 'followUp', 'the new date', false)
+  const time = formText(form, 'followUpTime')
+  if (date.value === null && !date.issue && !time) return {}
+  const minute = minuteOf(time)
+  if (date.issue || date.value === null || minute === null || minute >= 1440) {
+    return { issue: { path: 'followUpAfter', message: 'Enter the new date, and a time like 14:30' } }
+  }
+  const [year, month, day] = date.value.split('-').map(Number)
+  const at = zonedWallTimeToInstant({
+    year: year!,
+    month: month!,
+    day: day!,
+    hour: Math.floor(minute / 60),
+    minute: minute % 60,
+  })
+  return { value: at.toISOString() }
+}
+
+export function deploymentRoutes(app: FastifyInstance, { services }: RouteContext): void {
+  const api = app.withTypeProvider<ZodTypeProvider>()
+  const deployment: DeploymentService = services.deployment
+
+  // Pages
+  app.get('/deployment', { config: { action: 'plan:view' } }, async (request, reply) => {
+    const shifts = await deployment.myShifts(actorOf(request))
+    return reply.render('deployment/views/my-shifts.njk', { pageTitle: 'Your shifts today', shifts })
+  })
+
+  app.get('/deployment/shifts/:id', { config: { action: 'plan:view' } }, async (request, reply) => {
+    const { id } = idParams.parse(request.params)
+    return renderPlan(reply, actorOf(request), id, { done: savedMessage(request, SAVED) })
+  })
+
+  app.get('/deployment/shifts/:id/print', { config: { action: 'plan:view' } }, async (request, reply) => {
+    const { id } = idParams.parse(request.params)
+    const plan = await deployment.view(actorOf(request), id)
+    return reply.render('deployment/views/print.njk', {
+      pageTitle: `Plan for ${plan.shift.teamName}`,
+      plan,
+      map: planMap(plan),
+      kindLabels: VISIT_KIND_LABELS,
+    })
+  })
+
+  app.post('/deployment/shifts/:id/plan', { config: { action: 'plan:edit' } }, async (request, reply) => {
+    const { id } = idParams.parse(request.params)
+    return changeThenShow(reply, actorOf(request), id, 'planned', (actor) => deployment.replan(actor, id))
+  })
+
+  app.post(
+    '/deployment/shifts/:id/candidates/:incidentId/pin',
+    { config: { action: 'plan:edit' } },
+    async (request, reply) => {
+      const { id, incidentId } = shiftIncident.parse(request.params)
+      return changeThenShow(reply, actorOf(request), id, 'pinned', (actor) => deployment.pin(actor, id, incidentId))
+    },
+  )
+
+  app.post(
+    '/deployment/shifts/:id/candidates/:incidentId/restore',
+    { config: { action: 'plan:edit' } },
+    async (request, reply) => {
+      const { id, incidentId } = shiftIncident.parse(request.params)
+      return changeThenShow(reply, actorOf(request), id, 'restored', (actor) =>
+        deployment.restore(actor, id, incidentId),
+      )
+    },
+  )
+
+  app.get(
+    '/deployment/shifts/:id/candidates/:incidentId/drop',
+    { config: { action: 'plan:edit' } },
+    async (request, reply) => {
+      const { id, incidentId } = shiftIncident.parse(request.params)
+      const plan = await deployment.view(actorOf(request), id)
+      return reply.render('deployment/views/drop.njk', {
+        pageTitle: 'Drop this visit',
+        plan,
+        target: findCandidate(plan, incidentId),
+      })
+    },
+  )
+
+  app.post(
+    '/deployment/shifts/:id/candidates/:incidentId/drop',
+    { config: { action: 'plan:edit' } },
+    async (request, reply) => {
+      const { id, incidentId } = shiftIncident.parse(request.params)
+      const form = body(request)
+      try {
+        await deployment.drop(actorOf(request), id, incidentId, { reason: formText(form, 'reason') })
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error
+        const plan = await deployment.view(actorOf(request), id)
+        return reply.code(400).render('deployment/views/drop.njk', {
+          pageTitle: 'Drop this visit',
+          plan,
+          target: findCandidate(plan, incidentId),
+          errors: error.issues,
+          reason: formText(form, 'reason'),
+        })
+      }
+      return reply.redirect(`/deployment/shifts/${id}?saved=dropped`)
+    },
+  )
+
+  app.post(
+    '/deployment/shifts/:id/visits/:visitId/unpin',
+    { config: { action: 'plan:edit' } },
+    async (request, reply) => {
+      const { id, visitId } = shiftVisit.parse(request.params)
+      return changeThenShow(reply, actorOf(request), id, 'unpinned', (actor) => deployment.unpin(actor, id, visitId))
+    },
+  )
+
+  app.post(
+    '/deployment/shifts/:id/visits/:visitId/move',
+    { config: { action: 'plan:edit' } },
+    async (request, reply) => {
+      const { id, visitId } = shiftVisit.parse(request.params)
+      const direction = formText(body(request), 'direction') === 'earlier' ? 'earlier' : 'later'
+      return changeThenShow(reply, actorOf(request), id, 'moved', (actor) =>
+        deployment.move(actor, id, visitId, direction),
+      )
+    },
+  )
+
+  app.get(
+    '/deployment/shifts/:id/visits/:visitId/outcome',
+    { config: { action: 'plan:record-outcome' } },
+    async (request, reply) => {
+      const { id, visitId } = shiftVisit.parse(request.params)
+      const plan = await deployment.view(actorOf(request), id)
+      return reply.render('deployment/views/outcome.njk', outcomeModel(plan, visitId, {}))
+    },
+  )
+
+  app.post(
+    '/deployment/shifts/:id/visits/:visitId/outcome',
+    { config: { action: 'plan:record-outcome' } },
+    async (request, reply) => {
+      const { id, visitId } = shiftVisit.parse(request.params)
+      const form = body(request)
+      const followUp = followUpFrom(form)
+      try {
+        if (followUp.issue) throw new ValidationError([followUp.issue])
+        await deployment.recordOutcome(actorOf(request), id, visitId, {
+          outcome: formText(form, 'outcome') || undefined,
+          notes: formText(form, 'notes'),
+          followUpAfter: followUp.value,
+        })
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error
+        const plan = await deployment.view(actorOf(request), id)
+        return reply
+          .code(400)
+          .render('deployment/views/outcome.njk', outcomeModel(plan, visitId, { errors: error.issues, form }))
+      }
+      return reply.redirect(`/deployment/shifts/${id}?saved=outcome`)
+    },
+  )
+
+  app.get('/incidents/:id/send-live', { config: { action: 'plan:dispatch-live' } }, async (request, reply) => {
+    const { id } = idParams.parse(request.params)
+    const targets = await deployment.dispatchTargets(actorOf(request), id)
+    return reply.render('deployment/views/send-live.njk', { pageTitle: 'Send to a team on shift', id, targets })
+  })
+
+  app.post('/incidents/:id/send-live', { config: { action: 'plan:dispatch-live' } }, async (request, reply) => {
+    const { id } = idParams.parse(request.params)
+    const shiftId = formText(body(request), 'shiftId')
+    try {
+      const result = await deployment.dispatchLive(actorOf(request), id, shiftId)
+      return reply.redirect(`/deployment/shifts/${result.shift.id}?saved=live`)
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error
+      const targets = await deployment.dispatchTargets(actorOf(request), id)
+      return reply.code(400).render('deployment/views/send-live.njk', {
+        pageTitle: 'Send to a team on shift',
+        id,
+        targets,
+        errors: error.issues,
+      })
+    }
+  })
+
+  app.get('/incidents/:id/safe-contact', { config: { action: 'safecontact:edit' } }, async (request, reply) => {
+    const { id } = idParams.parse(request.params)
+    const current = await deployment.safeContact(actorOf(request), id)
+    return reply.render('deployment/views/safe-contact.njk', safeContactModel(id, current))
+  })
+
+  app.post('/incidents/:id/safe-contact', { config: { action: 'safecontact:edit' } }, async (request, reply) => {
+    const { id } = idParams.parse(request.params)
+    const form = body(request)
+    const rows = [0, 1, 2, 3, 4, 5, 6].map((i) => ({
+      weekday: formText(form, `weekday${i}`),
+      start: formText(form, `start${i}`),
+      end: formText(form, `end${i}`),
+    }))
+    const issues: FieldIssue[] = []
+    const windows = rows.flatMap((r, i) => {
+      if (!r.weekday && !r.start && !r.end) return []
+      const start = minuteOf(r.start)
+      const end = minuteOf(r.end)
+      if (!r.weekday || start === null || end === null || end <= start) {
+        issues.push({
+          path: `window${i}`,
+          message: `Window ${i + 1}: choose a day and enter times like 10:00 and 12:00, the end after the start`,
+        })
+        return []
+      }
+      return [{ weekday: Number(r.weekday), startMinute: start, endMinute: end }]
+    })
+    const input = {
+      onlyWhileSuspectInCustody: formText(form, 'onlyWhileSuspectInCustody') === 'yes',
+      notes: formText(form, 'notes'),
+      windows,
+    }
+    try {
+      if (issues.length) throw new ValidationError(issues)
+      await deployment.setSafeContact(actorOf(request), id, input)
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error
+      return reply.code(400).render('deployment/views/safe-contact.njk', {
+        ...safeContactModel(id, { ...input, notes: input.notes ?? null, windows }),
+        rows,
+        errors: error.issues,
+      })
+    }
+    return reply.redirect(`/triage/incidents/${id}?saved=safe-contact`)
+  })
+
+  // API
+  api.get(
+    '/api/v1/shifts/:id/plan',
+    {
+      config: { action: 'plan:view' },
+      schema: {
+        summary: 'A shift’s visit plan, what it left out and why, and its history',
+        tags: ['deployment'],
+        params: idParams,
+        response: { 200: planResponseSchema, ...apiErrors },
+      },
+    },
+    async (request) => toPlanResponse(await deployment.view(actorOf(request), request.params.id)),
+  )
+
+  api.post(
+    '/api/v1/shifts/:id/plan',
+    {
+      config: { action: 'plan:edit' },
+      schema: {
+        summary: 'Re-make the plan (the first time, with the other teams on the same shift)',
+        tags: ['deployment'],
+        params: idParams,
+        response: { 200: changeResponseSchema, ...apiErrors },
+      },
+    },
+    async (request) => changeResponse(await deployment.replan(actorOf(request), request.params.id)),
+  )
+
+  api.post(
+    '/api/v1/shifts/:id/plan/pins',
+    {
+      config: { action: 'plan:edit' },
+      schema: {
+        summary: 'Pin a visit to the plan and re-plan around it',
+        tags: ['deployment'],
+        params: idParams,
+        body: pinBodySchema,
+        response: { 200: changeResponseSchema, ...apiErrors },
+      },
+    },
+    async (request) =>
+      changeResponse(await deployment.pin(actorOf(request), request.params.id, request.body.incidentId)),
+  )
+
+  api.post(
+    '/api/v1/shifts/:id/plan/drops',
+    {
+      config: { action: 'plan:edit' },
+      schema: {
+        summary: 'Drop a candidate from this shift, with the reason, and re-plan',
+        tags: ['deployment'],
+        params: idParams,
+        body: dropBodySchema,
+        response: { 200: changeResponseSchema, ...apiErrors },
+      },
+    },
+    async (request) =>
+      changeResponse(
+        await deployment.drop(actorOf(request), request.params.id, request.body.incidentId, {
+          reason: request.body.reason,
+        }),
+      ),
+  )
+
+  api.post(
+    '/api/v1/shifts/:id/visits/:visitId/outcome',
+    {
+      config: { action: 'plan:record-outcome' },
+      schema: {
+        summary: 'Record what happened at a visit',
+        tags: ['deployment'],
+        params: shiftVisit,
+        body: outcomeBodySchema,
+        response: { 200: z.object({ incidentId: z.string(), outcome: z.enum(OUTCOMES) }), ...apiErrors },
+      },
+    },
+    async (request) =>
+      deployment.recordOutcome(actorOf(request), request.params.id, request.params.visitId, request.body),
+  )
+
+  api.post(
+    '/api/v1/incidents/:id/live-dispatch',
+    {
+      config: { action: 'plan:dispatch-live' },
+      schema: {
+        summary: 'Send a live incident to a team on shift; its plan is re-made around it',
+        tags: ['deployment'],
+        params: idParams,
+        body: dispatchBodySchema,
+        response: { 200: changeResponseSchema, ...apiErrors },
+      },
+    },
+    async (request) =>
+      changeResponse(await deployment.dispatchLive(actorOf(request), request.params.id, request.body.shiftId)),
+  )
+
+  api.put(
+    '/api/v1/incidents/:id/safe-contact',
+    {
+      config: { action: 'safecontact:edit' },
+      schema: {
+        summary: 'When it is safe to contact the victim (weekly windows; only while the suspect is in custody)',
+        tags: ['deployment'],
+        params: idParams,
+        body: safeContactSchemaApi,
+        response: { 204: z.null(), ...apiErrors },
+      },
+    },
+    async (request, reply) => {
+      await deployment.setSafeContact(actorOf(request), request.params.id, request.body)
+      return reply.code(204).send(null)
+    },
+  )
+
+  async function renderPlan(reply: FastifyReply, actor: Actor, id: string, extra: Record<string, unknown>) {
+    const plan = await deployment.view(actor, id)
+    return reply.render('deployment/views/plan.njk', {
+      pageTitle: `Plan: ${plan.shift.teamName}`,
+      plan,
+      map: planMap(plan),
+      kindLabels: VISIT_KIND_LABELS,
+      outcomeLabels: OUTCOME_LABELS,
+      ...extra,
+    })
+  }
+
+  /** Runs a change and shows the plan with what it changed; a refused change shows why, on the plan. */
+  async function changeThenShow(
+    reply: FastifyReply,
+    actor: Actor,
+    id: string,
+    done: string,
+    work: (actor: Actor) => Promise<unknown>,
+  ) {
+    try {
+      await work(actor)
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error
+      return renderPlan(reply.code(400), actor, id, { errors: error.issues })
+    }
+    return reply.redirect(`/deployment/shifts/${id}?saved=${done}`)
+  }
+}
+
+type Plan = Awaited<ReturnType<DeploymentService['view']>>
+
+function findCandidate(plan: Plan, incidentId: string) {
+  const target = [...plan.planned, ...plan.excluded].find((c) => c.incidentId === incidentId)
+  if (!target)
+    throw new ValidationError([{ path: 'incidentId', message: 'That incident is not a candidate for this shift' }])
+  return target
+}
+
+function outcomeModel(plan: Plan, visitId: string, extra: { errors?: FieldIssue[]; form?: Record<string, unknown> }) {
+  const visit = plan.planned.find((v) => v.id === visitId)
+  if (!visit) throw new ValidationError([{ path: 'visitId', message: 'That visit is not planned on this shift' }])
+  return {
+    pageTitle: `What happened at ${visit.reference}?`,
+    plan,
+    visit,
+    outcomes: OUTCOMES,
+    outcomeLabels: OUTCOME_LABELS,
+    ...extra,
+  }
+}
+
+function safeContactModel(
+  id: string,
+  current: {
+    onlyWhileSuspectInCustody: boolean
+    notes: string | null
+    windows: { weekday: number; startMinute: number; endMinute: number }[]
+  },
+) {
+  const clock = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`
+  const rows = [0, 1, 2, 3, 4, 5, 6].map((i) => {
+    const w = current.windows[i]
+    return w
+      ? { weekday: String(w.weekday), start: clock(w.startMinute), end: clock(w.endMinute) }
+      : { weekday: '', start: '', end: '' }
+  })
+  return {
+    pageTitle: 'When is it safe to contact the victim?',
+    id,
+    current,
+    described: describeWeeklyWindows(current.windows),
+    rows,
+    weekdays: WEEKDAYS,
+  }
+}
+
+function planMap(plan: Plan): string | null {
+  const stops = plan.planned.filter((v) => v.latitude !== null && v.longitude !== null)
+  return renderPlanMap({
+    title: `Map of the plan for ${plan.shift.teamName}`,
+    routes: [
+      {
+        label: plan.shift.teamName,
+        base: { latitude: plan.shift.base.latitude, longitude: plan.shift.base.longitude, label: plan.shift.base.name },
+        stops: stops.map((v) => ({
+          latitude: v.latitude!,
+          longitude: v.longitude!,
+          label: `${v.reference}, ${v.postcode}`,
+          number: v.position + 1,
+        })),
+      },
+    ],
+  })
+}
+
+function changeResponse(r: Awaited<ReturnType<DeploymentService['replan']>>) {
+  return { shiftId: r.shift.id, changes: r.changes, summary: r.lines }
+}

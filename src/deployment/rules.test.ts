@@ -1,0 +1,263 @@
+import { describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import {
+  DEFAULT_DEPLOYMENT_SETTINGS,
+  describeChanges,
+  describeWeeklyWindows,
+  outcomeIssues,
+  planChanges,
+  retryAfter,
+  visitWindows,
+  weeklyPeriods,
+  type WindowFacts,
+} from './rules.ts'
+
+const at = (iso: string) => new Date(iso)
+// Monday 23 November 2026, UK winter time (UTC+0).
+const SHIFT = { shiftStart: at('2026-11-23T07:00:00Z'), shiftEnd: at('2026-11-23T15:00:00Z') }
+const facts = (o: Partial<WindowFacts> = {}): WindowFacts => ({
+  ...SHIFT,
+  now: at('2026-11-23T07:30:00Z'),
+  custody: null,
+  safeContact: null,
+  notBefore: null,
+  dispatchedAt: null,
+  ...o,
+})
+const span = (p: { start: Date; end: Date }) =>
+  `${p.start.toISOString().slice(11, 16)}-${p.end.toISOString().slice(11, 16)}`
+const inCustodyUntil = (iso: string | null) => ({
+  arrestedAt: at('2026-11-23T01:00:00Z'),
+  expectedReleaseAt: iso ? at(iso) : null,
+  releasedAt: null,
+})
+
+describe('visitWindows', () => {
+  const cases: { name: string; facts: WindowFacts; periods: string[]; blocked?: RegExp; constraint?: RegExp }[] = [
+    { name: 'no constraints: from now to the shift end', facts: facts(), periods: ['07:30-15:00'] },
+    {
+      name: 'before the shift starts: from the start',
+      facts: facts({ now: at('2026-11-23T06:00:00Z') }),
+      periods: ['07:00-15:00'],
+    },
+    {
+      name: 'suspect in custody until 11:00: finish by 10:30',
+      facts: facts({ custody: inCustodyUntil('2026-11-23T11:00:00Z') }),
+      periods: ['07:30-10:30'],
+      constraint: /Finish by 10:30: suspect due for release at 11:00/,
+    },
+    {
+      name: 'release too soon: blocked',
+      facts: facts({ custody: inCustodyUntil('2026-11-23T07:45:00Z') }),
+      periods: [],
+      blocked: /due for release at 07:45/,
+    },
+    {
+      name: 'in custody, release not known: the whole shift',
+      facts: facts({ custody: inCustodyUntil(null) }),
+      periods: ['07:30-15:00'],
+    },
+    {
+      name: 'safe only while in custody, suspect never arrested: blocked',
+      facts: facts({ safeContact: { onlyWhileSuspectInCustody: true, windows: [] } }),
+      periods: [],
+      blocked: /only while the suspect is in custody/,
+    },
+    {
+      name: 'safe only while in custody, suspect in custody until 12:00',
+      facts: facts({
+        custody: inCustodyUntil('2026-11-23T12:00:00Z'),
+        safeContact: { onlyWhileSuspectInCustody: true, windows: [] },
+      }),
+      periods: ['07:30-11:30'],
+    },
+    {
+      name: 'weekly windows on Monday 10:00-12:00 and 14:00-18:00',
+      facts: facts({
+        safeContact: {
+          onlyWhileSuspectInCustody: false,
+          windows: [
+            { weekday: 1, startMinute: 600, endMinute: 720 },
+            { weekday: 1, startMinute: 840, endMinute: 1080 },
+            { weekday: 2, startMinute: 600, endMinute: 720 },
+          ],
+        },
+      }),
+      periods: ['10:00-12:00', '14:00-15:00'],
+      constraint: /Safe-contact times: Mon 10:00–12:00, Mon 14:00–18:00, Tue 10:00–12:00/,
+    },
+    {
+      name: 'weekly windows only on Tuesday: blocked on a Monday',
+      facts: facts({
+        safeContact: { onlyWhileSuspectInCustody: false, windows: [{ weekday: 2, startMinute: 600, endMinute: 720 }] },
+      }),
+      periods: [],
+      blocked: /None of the victim's safe-contact times \(Tue 10:00–12:00\)/,
+    },
+    {
+      name: 'custody and weekly windows together',
+      facts: facts({
+        custody: inCustodyUntil('2026-11-23T11:00:00Z'),
+        safeContact: { onlyWhileSuspectInCustody: false, windows: [{ weekday: 1, startMinute: 600, endMinute: 720 }] },
+      }),
+      periods: ['10:00-10:30'],
+    },
+    {
+      name: 'not before 10:00 after a failed attempt',
+      facts: facts({ notBefore: at('2026-11-23T10:00:00Z') }),
+      periods: ['10:00-15:00'],
+    },
+    {
+      name: 'not before tomorrow: blocked',
+      facts: facts({ notBefore: at('2026-11-24T10:00:00Z') }),
+      periods: [],
+      blocked: /Not to be tried again before 10:00/,
+    },
+    {
+      name: 'live incident sent at 07:20: attend by 08:20, so over by 09:50',
+      facts: facts({ dispatchedAt: at('2026-11-23T07:20:00Z') }),
+      periods: ['07:30-09:50'],
+      constraint: /attend by 08:20/,
+    },
+    {
+      name: 'shift over: blocked',
+      facts: facts({ now: at('2026-11-23T15:00:00Z') }),
+      periods: [],
+      blocked: /The shift has ended/,
+    },
+  ]
+  for (const c of cases) {
+    it(c.name, () => {
+      const w = visitWindows(c.facts, DEFAULT_DEPLOYMENT_SETTINGS)
+      assert.deepEqual(w.periods.map(span), c.periods)
+      if (c.blocked) assert.match(w.blocked ?? '', c.blocked)
+      else assert.equal(w.blocked, null)
+      if (c.constraint)
+        assert.ok(
+          w.constraints.some((x) => c.constraint!.test(x)),
+          w.constraints.join(' | '),
+        )
+    })
+  }
+})
+
+describe('weeklyPeriods', () => {
+  it('follows UK local time across the change to summer time', () => {
+    // Sunday 29 March 2026 clocks go forward; Monday 30 March 10:00 BST is 09:00 UTC.
+    const periods = weeklyPeriods(
+      [{ weekday: 1, startMinute: 600, endMinute: 720 }],
+      at('2026-03-28T00:00:00Z'),
+      at('2026-03-31T00:00:00Z'),
+    )
+    assert.deepEqual(
+      periods.map((p) => [p.start.toISOString(), p.end.toISOString()]),
+      [['2026-03-30T09:00:00.000Z', '2026-03-30T11:00:00.000Z']],
+    )
+  })
+
+  it('merges touching windows and runs to midnight', () => {
+    const periods = weeklyPeriods(
+      [
+        { weekday: 1, startMinute: 1200, endMinute: 1440 },
+        { weekday: 2, startMinute: 0, endMinute: 60 },
+      ],
+      at('2026-11-23T00:00:00Z'),
+      at('2026-11-25T00:00:00Z'),
+    )
+    assert.deepEqual(periods.map(span), ['20:00-01:00'])
+  })
+
+  it('describes windows by day', () => {
+    assert.equal(
+      describeWeeklyWindows([
+        { weekday: 3, startMinute: 540, endMinute: 600 },
+        { weekday: 1, startMinute: 600, endMinute: 1440 },
+      ]),
+      'Mon 10:00–24:00, Wed 09:00–10:00',
+    )
+  })
+})
+
+describe('outcomes', () => {
+  const now = at('2026-11-23T10:00:00Z')
+  const cases: { name: string; input: Parameters<typeof outcomeIssues>[0]; paths: string[] }[] = [
+    { name: 'seen', input: { outcome: 'seen', notes: null, followUpAfter: null }, paths: [] },
+    {
+      name: 'rescheduled without a time',
+      input: { outcome: 'rescheduled', notes: null, followUpAfter: null },
+      paths: ['followUpAfter'],
+    },
+    {
+      name: 'rescheduled into the past',
+      input: { outcome: 'rescheduled', notes: null, followUpAfter: at('2026-11-23T09:00:00Z') },
+      paths: ['followUpAfter'],
+    },
+    {
+      name: 'rescheduled beyond 28 days',
+      input: { outcome: 'rescheduled', notes: null, followUpAfter: at('2027-01-01T09:00:00Z') },
+      paths: ['followUpAfter'],
+    },
+    {
+      name: 'a new time on a visit that was not rescheduled',
+      input: { outcome: 'seen', notes: null, followUpAfter: at('2026-11-24T09:00:00Z') },
+      paths: ['followUpAfter'],
+    },
+    {
+      name: 'unsafe without a reason',
+      input: { outcome: 'unsafe_to_engage', notes: null, followUpAfter: null },
+      paths: ['notes'],
+    },
+    {
+      name: 'declined with a reason',
+      input: { outcome: 'declined', notes: 'Not today', followUpAfter: null },
+      paths: [],
+    },
+  ]
+  for (const c of cases) {
+    it(c.name, () =>
+      assert.deepEqual(
+        outcomeIssues(c.input, now).map((i) => i.path),
+        c.paths,
+      ),
+    )
+  }
+
+  it('returns a victim not seen to the candidates after a wait, or at the agreed time', () => {
+    assert.equal(retryAfter({ outcome: 'seen', notes: null, followUpAfter: null }, now), null)
+    assert.equal(
+      retryAfter({ outcome: 'not_at_home', notes: null, followUpAfter: null }, now)?.toISOString(),
+      '2026-11-23T12:00:00.000Z',
+    )
+    const agreed = at('2026-11-25T14:00:00Z')
+    assert.equal(retryAfter({ outcome: 'rescheduled', notes: null, followUpAfter: agreed }, now), agreed)
+  })
+})
+
+describe('planChanges', () => {
+  const stop = (id: string, time: string) => ({
+    incidentId: id,
+    reference: id.toUpperCase(),
+    start: at(`2026-11-23T${time}:00Z`),
+  })
+  it('reports the first plan', () => {
+    const c = planChanges(null, { score: 120, stops: [stop('a', '08:00')], excluded: new Map() })
+    assert.deepEqual(describeChanges(c), ['Plan made: total priority 120'])
+  })
+
+  it('says what a change cost: who no longer fits and why, who moved', () => {
+    const c = planChanges(
+      { score: 150, stops: [stop('a', '08:00'), stop('b', '09:30'), stop('c', '11:00')], excluded: new Map() },
+      {
+        score: 130,
+        stops: [stop('d', '08:00'), stop('a', '09:10'), stop('b', '09:32')],
+        excluded: new Map([['c', 'its window closes at 11:30']]),
+      },
+    )
+    assert.deepEqual(describeChanges(c), [
+      'Total priority 150 → 130 (−20)',
+      'Added D',
+      'No longer fits: C (its window closes at 11:30)',
+      'A moved 70 min later',
+    ])
+  })
+})

@@ -1,0 +1,868 @@
+import { z } from 'zod'
+import type { Database, Queryable } from '../db/database.ts'
+import type { Clock } from '../common/clock.ts'
+import type { Actor } from '../auth/actor.ts'
+import type { VisitKind } from '../db/schema.ts'
+import { recordAudit, recordAudits } from '../audit/audit.ts'
+import type { AccessService } from '../access/service.ts'
+import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../common/errors.ts'
+import { localParts, zonedWallTimeToInstant } from '../common/uk-time.ts'
+import { readSettings } from '../settings/settings.ts'
+import { factsOf } from '../triage/service.ts'
+import { priorityScore } from '../triage/rules.ts'
+import { queueDisplayRows } from '../triage/repository.ts'
+import { getShift, type ShiftRecord } from './rota/repository.ts'
+import { shiftReadiness } from './rota/rules.ts'
+import { plan } from './planner/solver.ts'
+import { checkPlan } from './planner/check.ts'
+import type { PlannerInput, PlannerVisit, PlannerRoute } from './planner/types.ts'
+import { travelTimeSource, type GeoPoint } from './travel/travel.ts'
+import {
+  chosenBecause,
+  describeChanges,
+  describeWeeklyWindows,
+  OUTCOME_LABELS,
+  VISIT_KIND_LABELS,
+  outcomeIssues,
+  OUTCOMES,
+  planChanges,
+  retryAfter,
+  visitWindows,
+  type PlanChanges,
+  type PlanSnapshot,
+  type SafeContactFacts,
+} from './rules.ts'
+import * as repo from './repository.ts'
+
+const MINUTE_MS = 60_000
+const DAY_MS = 24 * 60 * MINUTE_MS
+
+/** Why a candidate is not in the plan, beyond the planner's own reasons. */
+export type LeftOutReason =
+  'no_location' | 'no_window' | 'cannot_fit_any_shift' | 'outscored' | 'pinned_conflict' | 'no_allowed_route'
+
+export const LEFT_OUT_LABELS: Record<LeftOutReason, string> = {
+  no_location: 'No map position',
+  no_window: 'No safe time in this shift',
+  cannot_fit_any_shift: 'Cannot fit in the shift',
+  outscored: 'Not enough time: others have higher priority',
+  pinned_conflict: 'Pinned, but cannot fit',
+  no_allowed_route: 'Outside the team’s areas',
+}
+
+export const outcomeSchema = z.strictObject({
+  outcome: z.enum(OUTCOMES, { error: 'Choose what happened' }),
+  notes: z
+    .string()
+    .trim()
+    .max(2000, 'Notes must be 2,000 characters or fewer')
+    .optional()
+    .transform((v) => v || null),
+  followUpAfter: z.iso
+    .datetime({ offset: true, error: 'Enter the rescheduled time as a date and time' })
+    .optional()
+    .transform((v) => (v ? new Date(v) : null)),
+})
+
+export const dropSchema = z.strictObject({
+  reason: z
+    .string({ error: 'Say why the team is dropping this visit' })
+    .trim()
+    .min(3, 'Say why the team is dropping this visit')
+    .max(500, 'The reason must be 500 characters or fewer'),
+})
+
+const weeklyWindowSchema = z
+  .strictObject({
+    weekday: z.number().int().min(1).max(7),
+    startMinute: z.number().int().min(0).max(1439),
+    endMinute: z.number().int().min(1).max(1440),
+  })
+  .refine((w) => w.endMinute > w.startMinute, { error: 'A safe-contact window must end after it starts' })
+
+export const safeContactSchema = z.strictObject({
+  onlyWhileSuspectInCustody: z.boolean(),
+  notes: z
+    .string()
+    .trim()
+    .max(1000)
+    .optional()
+    .transform((v) => v || null),
+  windows: z.array(weeklyWindowSchema).max(50),
+})
+export type SafeContactInput = z.input<typeof safeContactSchema>
+
+/** Minutes since local midnight of the shift's day: what the planner works in (see planner/types.ts). */
+function timeBase(shiftStart: Date) {
+  const p = localParts(shiftStart)
+  const origin = zonedWallTimeToInstant({ year: p.year, month: p.month, day: p.day, hour: 0, minute: 0 })
+  return {
+    toMinutes: (d: Date) => (d.getTime() - origin.getTime()) / MINUTE_MS,
+    toDate: (m: number) => new Date(origin.getTime() + Math.round(m * 60) * 1000),
+  }
+}
+
+function issuesOf(error: z.ZodError): FieldIssue[] {
+  return error.issues.map((i) => ({ path: i.path.join('.') || 'form', message: i.message }))
+}
+
+interface Candidate {
+  incidentId: string
+  reference: string
+  area: string
+  postcode: string
+  victimName: string | null
+  point: GeoPoint | null
+  kind: VisitKind
+  prize: number
+  because: string
+  constraints: string[]
+  blocked: string | null
+  periods: { start: Date; end: Date }[]
+  serviceMinutes: number
+  /** Shifts whose teams may make the visit. */
+  shiftIds: string[]
+  lastOutcome: { outcome: string; at: Date; notes: string | null } | null
+}
+
+/**
+ * Shift plans: the candidates a team could visit, the planner's proposal and the team's changes to
+ * it, live incidents sent to a team, and visit outcomes. Every change re-plans in one transaction
+ * with its audit row and a revision saying what the change cost.
+ */
+export class DeploymentService {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly access: AccessService,
+    private readonly options: { osrmUrl?: string; fetch?: typeof fetch; plannerTimeLimitMs?: number } = {},
+  ) {}
+
+  /** Today's shifts the actor is on, and their teams' other shifts. */
+  async myShifts(actor: Actor) {
+    const now = this.clock.now()
+    const p = localParts(now)
+    const from = zonedWallTimeToInstant({ year: p.year, month: p.month, day: p.day, hour: 0, minute: 0 })
+    const ids = await repo.shiftsForUser(this.db, { userId: actor.userId, from, to: new Date(from.getTime() + DAY_MS) })
+    const shifts = (await Promise.all(ids.map((id) => getShift(this.db, id)))).filter(
+      (s): s is ShiftRecord => s !== undefined,
+    )
+    const onRota = (s: ShiftRecord) => s.members.some((m) => m.userId === actor.userId)
+    return { mine: shifts.filter(onRota), team: shifts.filter((s) => !onRota(s)) }
+  }
+
+  /** The shift's plan as the team sees it. Each incident shown is a consultation in the audit trail. */
+  async view(actor: Actor, shiftId: string) {
+    await this.access.check(actor, 'plan:view', 'shift', shiftId)
+    const now = this.clock.now()
+    const shift = await this.shift(shiftId)
+    const [visits, excluded, dropped, history, settings] = await Promise.all([
+      repo.shiftVisits(this.db, shiftId),
+      repo.exclusions(this.db, shiftId),
+      repo.drops(this.db, shiftId),
+      repo.revisions(this.db, shiftId),
+      readSettings(this.db, ['deployment.candidateDays']),
+    ])
+    const since = new Date(now.getTime() - settings['deployment.candidateDays'] * DAY_MS)
+    const plannedElsewhere = await repo.countPlannedElsewhere(this.db, { shiftId, areas: shift.areas, since })
+    const ids = [
+      ...new Set([
+        ...visits.map((v) => v.incident_id),
+        ...excluded.map((e) => e.incident_id),
+        ...dropped.map((d) => d.incident_id),
+      ]),
+    ]
+    const display = new Map((await queueDisplayRows(this.db, ids)).map((d) => [d.id, d]))
+    const describe = (id: string) => {
+      const d = display.get(id)
+      return {
+        incidentId: id,
+        reference: d?.force_reference ?? '',
+        area: d?.area ?? '',
+        postcode: d?.postcode ?? '',
+        victimName: d ? `${d.victim_first_name ?? ''} ${d.victim_last_name ?? ''}`.trim() || null : null,
+        latitude: d?.latitude ?? null,
+        longitude: d?.longitude ?? null,
+      }
+    }
+    await recordAudits(
+      this.db,
+      actor,
+      now,
+      ids.map((id) => ({
+        action: 'consult' as const,
+        recordType: 'incident',
+        recordId: id,
+        fields: ['force_reference', 'victim_name', 'area', 'postcode', 'location'],
+        details: { via: 'shift_plan', shiftId },
+      })),
+    )
+    const planned = visits.filter((v) => v.status === 'planned')
+    return {
+      now,
+      shift,
+      readiness: shiftReadiness(shift),
+      planned: planned.map((v) => ({ ...v, ...describe(v.incident_id) })),
+      completed: visits.filter((v) => v.status === 'completed').map((v) => ({ ...v, ...describe(v.incident_id) })),
+      excluded: excluded
+        .map((e) => ({
+          ...e,
+          ...describe(e.incident_id),
+          label: LEFT_OUT_LABELS[e.reason as LeftOutReason] ?? e.reason,
+        }))
+        .sort((a, b) => a.reference.localeCompare(b.reference)),
+      dropped: dropped.map((d) => ({ ...d, ...describe(d.incident_id) })),
+      plannedElsewhere,
+      revisions: history.map((r) => ({
+        ...r,
+        lines: describeChanges(r.changes as PlanChanges),
+        warnings: r.warnings,
+      })),
+      hasPlan: history.length > 0,
+    }
+  }
+
+  /** Makes or re-makes the plan (and, the first time, the plans of teams on the same shift with it). */
+  async replan(actor: Actor, shiftId: string) {
+    return this.change(actor, shiftId, 'plan:edit', 'Re-planned', async () => {}, { firstCause: 'Plan made' })
+  }
+
+  /** Pins a planned visit, or a candidate the planner left out, to this shift's plan. */
+  async pin(actor: Actor, shiftId: string, incidentId: string) {
+    return this.change(actor, shiftId, 'plan:edit', 'Pinned a visit', async (trx, shift) => {
+      await this.access.check(actor, 'incident:view', 'incident', incidentId, trx)
+      const visit = (await repo.shiftVisits(trx, shift.id)).find(
+        (v) => v.incident_id === incidentId && v.status === 'planned',
+      )
+      if (visit) return repo.setPinned(trx, visit.id, true)
+      const left = (await repo.exclusions(trx, shift.id)).some((e) => e.incident_id === incidentId)
+      if (!left)
+        throw new ValidationError([{ path: 'incidentId', message: 'That incident is not a candidate for this shift' }])
+      const now = this.clock.now()
+      // A placeholder row the re-plan that follows places (or reports as not fitting).
+      try {
+        await repo.replacePlannedVisits(trx, shift.id, [
+          ...(await repo.shiftVisits(trx, shift.id))
+            .filter((v) => v.status === 'planned')
+            .map((v) => ({
+              incidentId: v.incident_id,
+              kind: v.kind,
+              position: v.position,
+              optionLabel: v.option_label,
+              arrival: v.planned_arrival,
+              start: v.planned_start,
+              end: v.planned_end,
+              travelMinutes: v.travel_minutes,
+              pinned: v.pinned,
+              fixedRank: v.fixed_rank,
+              chosenBecause: v.chosen_because,
+            })),
+          {
+            incidentId,
+            kind: 'post_incident',
+            position: 999,
+            optionLabel: 'home',
+            arrival: now,
+            start: now,
+            end: now,
+            travelMinutes: 0,
+            pinned: true,
+            fixedRank: null,
+            chosenBecause: 'Pinned by the team',
+          },
+        ])
+      } catch (error) {
+        throw asDoubleBooking(error)
+      }
+    })
+  }
+
+  async unpin(actor: Actor, shiftId: string, visitId: string) {
+    return this.change(actor, shiftId, 'plan:edit', 'Unpinned a visit', async (trx, shift) => {
+      const visit = await this.plannedVisit(trx, shift.id, visitId)
+      if (visit.kind === 'live')
+        throw new ValidationError([
+          { path: 'visitId', message: 'A live incident stays pinned until it has an outcome' },
+        ])
+      await repo.setPinned(trx, visit.id, false)
+    })
+  }
+
+  /** Drops a candidate or planned visit from this shift, with the team's reason; it stays listed. */
+  async drop(actor: Actor, shiftId: string, incidentId: string, input: unknown) {
+    const parsed = dropSchema.safeParse(input)
+    if (!parsed.success) throw new ValidationError(issuesOf(parsed.error))
+    return this.change(actor, shiftId, 'plan:edit', 'Dropped a visit', async (trx, shift) => {
+      await this.access.check(actor, 'incident:view', 'incident', incidentId, trx)
+      const visits = await repo.shiftVisits(trx, shift.id)
+      const visit = visits.find((v) => v.incident_id === incidentId && v.status === 'planned')
+      if (visit?.kind === 'live')
+        throw new ValidationError([
+          { path: 'reason', message: 'A live incident cannot be dropped; record its outcome' },
+        ])
+      const candidate = visit || (await repo.exclusions(trx, shift.id)).some((e) => e.incident_id === incidentId)
+      if (!candidate)
+        throw new ValidationError([{ path: 'reason', message: 'That incident is not a candidate for this shift' }])
+      await repo.insertDrop(trx, {
+        shiftId: shift.id,
+        incidentId,
+        reason: parsed.data.reason,
+        by: actor.userId,
+        at: this.clock.now(),
+      })
+      if (visit) await repo.deletePlannedVisit(trx, shift.id, incidentId)
+    })
+  }
+
+  /** Returns a dropped candidate to the shift's candidates. */
+  async restore(actor: Actor, shiftId: string, incidentId: string) {
+    return this.change(actor, shiftId, 'plan:edit', 'Restored a dropped visit', async (trx, shift) => {
+      if (!(await repo.deleteDrop(trx, shift.id, incidentId)))
+        throw new ValidationError([{ path: 'incidentId', message: 'That visit was not dropped from this shift' }])
+    })
+  }
+
+  /**
+   * Moves a planned visit one place earlier or later. The team's order is then kept: every planned
+   * visit is pinned in the new order and the planner fits others around them.
+   */
+  async move(actor: Actor, shiftId: string, visitId: string, direction: 'earlier' | 'later') {
+    return this.change(actor, shiftId, 'plan:edit', `Moved a visit ${direction}`, async (trx, shift) => {
+      const planned = (await repo.shiftVisits(trx, shift.id)).filter((v) => v.status === 'planned')
+      const index = planned.findIndex((v) => v.id === visitId)
+      if (index < 0) throw new NotFoundError('No planned visit with that id on this shift')
+      const target = direction === 'earlier' ? index - 1 : index + 1
+      if (target < 0 || target >= planned.length)
+        throw new ValidationError([
+          { path: 'direction', message: `That visit is already the ${direction === 'earlier' ? 'first' : 'last'}` },
+        ])
+      const order = [...planned]
+      ;[order[index], order[target]] = [order[target]!, order[index]!]
+      await repo.setFixedRanks(
+        trx,
+        order.map((v, rank) => ({ visitId: v.id, rank })),
+      )
+    })
+  }
+
+  /** Records what happened at a visit. A victim not seen returns to the candidates, with the reason. */
+  async recordOutcome(actor: Actor, shiftId: string, visitId: string, input: unknown) {
+    const parsed = outcomeSchema.safeParse(input)
+    if (!parsed.success) throw new ValidationError(issuesOf(parsed.error))
+    const now = this.clock.now()
+    const issues = outcomeIssues(parsed.data, now)
+    if (issues.length) throw new ValidationError(issues)
+    await this.access.check(actor, 'plan:record-outcome', 'shift', shiftId)
+    return this.db.transaction().execute(async (trx) => {
+      await repo.lockShift(trx, shiftId)
+      const visit = await this.plannedVisit(trx, shiftId, visitId)
+      await repo.completeVisit(trx, {
+        visitId,
+        outcome: parsed.data.outcome,
+        notes: parsed.data.notes,
+        followUpAfter: retryAfter(parsed.data, now),
+        by: actor.userId,
+        at: now,
+      })
+      await recordAudit(trx, actor, now, {
+        action: 'collect',
+        recordType: 'incident',
+        recordId: visit.incident_id,
+        fields: [
+          'visit_outcome',
+          ...(parsed.data.notes ? ['visit_notes'] : []),
+          ...(parsed.data.followUpAfter ? ['follow_up_after'] : []),
+        ],
+        details: { shiftId, visitId, outcome: parsed.data.outcome },
+      })
+      return { incidentId: visit.incident_id, outcome: parsed.data.outcome }
+    })
+  }
+
+  /** Shifts on now whose teams cover the incident's area: where a live incident can go. */
+  async dispatchTargets(actor: Actor, incidentId: string) {
+    await this.access.check(actor, 'plan:dispatch-live', 'incident', incidentId)
+    const incident = await this.db
+      .selectFrom('incident')
+      .select(['area', 'force_reference'])
+      .where('id', '=', incidentId)
+      .executeTakeFirstOrThrow()
+    const ids = await repo.shiftsOnAt(this.db, { now: this.clock.now(), area: incident.area, incidentId })
+    const shifts = (await Promise.all(ids.map((id) => getShift(this.db, id)))).filter((s): s is ShiftRecord => !!s)
+    return {
+      reference: incident.force_reference,
+      area: incident.area,
+      shifts: shifts.map((s) => ({ ...s, readiness: shiftReadiness(s) })),
+    }
+  }
+
+  /** Sends a live incident to a team on shift: it is pinned first and the plan re-made around it. */
+  async dispatchLive(actor: Actor, incidentId: string, shiftId: string) {
+    await this.access.check(actor, 'plan:dispatch-live', 'incident', incidentId)
+    const targets = await this.dispatchTargets(actor, incidentId)
+    if (!targets.shifts.some((s) => s.id === shiftId))
+      throw new ValidationError([
+        { path: 'shiftId', message: 'Choose a team on shift now that covers the incident’s area' },
+      ])
+    return this.change(
+      actor,
+      shiftId,
+      null,
+      `Live incident ${targets.reference} sent to the team`,
+      async (trx, shift) => {
+        const now = this.clock.now()
+        const settings = await readSettings(trx, ['deployment.rules'])
+        try {
+          await repo.insertLiveVisit(trx, {
+            shiftId: shift.id,
+            incidentId,
+            by: actor.userId,
+            at: now,
+            serviceMinutes: settings['deployment.rules'].visitMinutes.live,
+          })
+        } catch (error) {
+          throw asDoubleBooking(error)
+        }
+      },
+      { live: incidentId },
+    )
+  }
+
+  /** The incident page's joint-team panel: when it is safe to make contact, and visits so far. */
+  async forIncident(actor: Actor, incidentId: string) {
+    const [safeContact, visits] = await Promise.all([
+      this.safeContact(actor, incidentId),
+      repo.visitsForIncident(this.db, incidentId),
+    ])
+    return {
+      safeContact: { ...safeContact, described: describeWeeklyWindows(safeContact.windows) },
+      visits: visits.map((v) => ({
+        ...v,
+        teamName: v.team_name,
+        kindLabel: VISIT_KIND_LABELS[v.kind],
+        outcomeLabel: v.outcome ? OUTCOME_LABELS[v.outcome] : null,
+      })),
+    }
+  }
+
+  async safeContact(actor: Actor, incidentId: string) {
+    await this.access.check(actor, 'incident:view', 'incident', incidentId)
+    const { rules, windows } = await repo.safeContacts(this.db, [incidentId])
+    const rule = rules[0]
+    return {
+      onlyWhileSuspectInCustody: rule?.only_while_suspect_in_custody ?? false,
+      notes: rule?.notes ?? null,
+      windows: windows.map((w) => ({ weekday: w.weekday, startMinute: w.start_minute, endMinute: w.end_minute })),
+      updatedAt: rule?.updated_at ?? null,
+    }
+  }
+
+  /** Records when it is safe to contact the victim; plans made after this respect it. */
+  async setSafeContact(actor: Actor, incidentId: string, input: unknown) {
+    await this.access.check(actor, 'safecontact:edit', 'incident', incidentId)
+    const parsed = safeContactSchema.safeParse(input)
+    if (!parsed.success) throw new ValidationError(issuesOf(parsed.error))
+    const now = this.clock.now()
+    await this.db.transaction().execute(async (trx) => {
+      await repo.replaceSafeContact(trx, { incidentId, ...parsed.data, by: actor.userId, at: now })
+      await recordAudit(trx, actor, now, {
+        action: 'alter',
+        recordType: 'incident',
+        recordId: incidentId,
+        fields: ['safe_contact'],
+        details: {
+          windows: parsed.data.windows.length,
+          onlyWhileSuspectInCustody: parsed.data.onlyWhileSuspectInCustody,
+        },
+      })
+    })
+  }
+
+  private async shift(id: string, db: Queryable = this.db): Promise<ShiftRecord> {
+    const shift = await getShift(db, id)
+    if (!shift) throw new NotFoundError('No shift with that id')
+    return shift
+  }
+
+  private async plannedVisit(db: Queryable, shiftId: string, visitId: string) {
+    const visit = await repo.findVisit(db, visitId)
+    if (!visit || visit.shift_id !== shiftId) throw new NotFoundError('No visit with that id on this shift')
+    if (visit.status !== 'planned') throw new ConflictError('That visit already has an outcome')
+    return visit
+  }
+
+  /**
+   * One change to a plan: access check, the change, the re-plan and its revision and audit row, in
+   * one transaction. `action` null: the caller has checked access another way (a live dispatch).
+   */
+  private async change(
+    actor: Actor,
+    shiftId: string,
+    action: 'plan:edit' | null,
+    cause: string,
+    apply: (trx: Queryable, shift: ShiftRecord) => Promise<unknown>,
+    extra: { live?: string; firstCause?: string } = {},
+  ) {
+    if (action) await this.access.check(actor, action, 'shift', shiftId)
+    const now = this.clock.now()
+    return this.db.transaction().execute(async (trx) => {
+      await repo.lockShift(trx, shiftId)
+      const shift = await this.shift(shiftId, trx)
+      if (shift.cancelledAt) throw new ValidationError([{ path: 'shift', message: 'This shift was cancelled' }])
+      if (shift.endsAt <= now)
+        throw new ValidationError([{ path: 'shift', message: 'This shift has ended: its plan can no longer change' }])
+      const missing = shiftReadiness(shift)
+      if (missing.length) throw new ValidationError(missing.map((message) => ({ path: 'shift', message })))
+      // The plan as it stood before the change, so the revision can say what the change cost.
+      const before = await this.snapshot(trx, shift.id)
+      if (before === null && extra.firstCause) cause = extra.firstCause
+      await apply(trx, shift)
+      const siblings = await this.siblingsToPlan(trx, actor, shift)
+      const result = await this.makePlans(trx, actor, [shift, ...siblings], now, before)
+      for (const [i, s] of [shift, ...siblings].entries()) {
+        const r = result.get(s.id)!
+        const planCause = i === 0 ? cause : `Planned with ${shift.teamName}`
+        await repo.insertRevision(trx, {
+          shiftId: s.id,
+          at: now,
+          by: actor.userId,
+          cause: planCause,
+          score: r.changes.scoreAfter,
+          changes: r.changes,
+          source: r.source,
+          warnings: r.warnings,
+        })
+      }
+      await recordAudits(
+        trx,
+        actor,
+        now,
+        [shift, ...siblings].map((s) => ({
+          action: 'alter' as const,
+          recordType: 'shift',
+          recordId: s.id,
+          fields: ['plan'],
+          details: {
+            cause: s.id === shift.id ? cause : `Planned with ${shift.teamName}`,
+            incidents: result.get(s.id)!.incidentIds,
+            ...(extra.live ? { liveIncidentId: extra.live } : {}),
+          },
+        })),
+      )
+      return { shift, changes: result.get(shift.id)!.changes, lines: describeChanges(result.get(shift.id)!.changes) }
+    })
+  }
+
+  /** The first plan of a shift is made together with the unplanned shifts beside it, so candidates are shared. */
+  private async siblingsToPlan(trx: Queryable, actor: Actor, shift: ShiftRecord): Promise<ShiftRecord[]> {
+    const planned = await trx
+      .selectFrom('plan_revision')
+      .select('id')
+      .where('shift_id', '=', shift.id)
+      .limit(1)
+      .execute()
+    if (planned.length) return []
+    const ids = await repo.unplannedSiblingShifts(trx, {
+      id: shift.id,
+      startsAt: shift.startsAt,
+      endsAt: shift.endsAt,
+      areas: shift.areas,
+    })
+    const siblings: ShiftRecord[] = []
+    for (const id of ids) {
+      if (!(await this.access.permits(actor, 'plan:edit', 'shift', id, trx))) continue
+      const s = await getShift(trx, id)
+      if (s && shiftReadiness(s).length === 0) siblings.push(s)
+    }
+    return siblings
+  }
+
+  /** Gathers candidates, asks the planner, checks its answer and writes each shift's plan. */
+  /** The shift's current plan for comparison: null before its first plan. */
+  private async snapshot(trx: Queryable, shiftId: string): Promise<PlanSnapshot | null> {
+    const [latest] = await trx
+      .selectFrom('plan_revision')
+      .select('score')
+      .where('shift_id', '=', shiftId)
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .execute()
+    if (!latest) return null
+    const planned = (await repo.shiftVisits(trx, shiftId)).filter((v) => v.status === 'planned')
+    const refs = new Map(
+      (
+        await queueDisplayRows(
+          trx,
+          planned.map((v) => v.incident_id),
+        )
+      ).map((d) => [d.id, d.force_reference]),
+    )
+    const excluded = await repo.exclusions(trx, shiftId)
+    return {
+      score: latest.score,
+      stops: planned.map((v) => ({
+        incidentId: v.incident_id,
+        reference: refs.get(v.incident_id) ?? '',
+        start: v.planned_start,
+      })),
+      excluded: new Map(excluded.map((e) => [e.incident_id, e.detail])),
+    }
+  }
+
+  private async makePlans(trx: Queryable, actor: Actor, shifts: ShiftRecord[], now: Date, before: PlanSnapshot | null) {
+    const settings = await readSettings(trx, [
+      'deployment.rules',
+      'deployment.candidateDays',
+      'deployment.travel',
+      'triage.priorityWeights',
+    ])
+    const rules = settings['deployment.rules']
+    const since = new Date(now.getTime() - settings['deployment.candidateDays'] * DAY_MS)
+    const scope = await this.access.filter(actor, 'incident:view', trx)
+    const lead = shifts[0]!
+    const time = timeBase(lead.startsAt)
+
+    // Candidates: each shift's own, plus what is already on its plan (pins, a live incident).
+    const factRows = new Map<string, Awaited<ReturnType<typeof repo.incidentFacts>>[number]>()
+    const shiftsOf = new Map<string, Set<string>>()
+    const existing = new Map<string, repo.VisitRow>()
+    const completed = new Map<string, repo.VisitRow[]>()
+    for (const s of shifts) {
+      const visits = await repo.shiftVisits(trx, s.id)
+      completed.set(
+        s.id,
+        visits.filter((v) => v.status === 'completed'),
+      )
+      const planned = visits.filter((v) => v.status === 'planned')
+      for (const v of planned) existing.set(v.incident_id, v)
+      const onPlan = await repo.incidentFacts(
+        trx,
+        planned.map((v) => v.incident_id),
+      )
+      const open = await repo.candidateFacts(trx, { shiftId: s.id, areas: s.areas, since, scope })
+      for (const row of [...open, ...onPlan]) {
+        factRows.set(row.id, row)
+        if (!shiftsOf.has(row.id)) shiftsOf.set(row.id, new Set())
+        shiftsOf.get(row.id)!.add(s.id)
+      }
+    }
+    // Completed visits of these shifts are done: they are not candidates again in the same plan.
+    for (const visits of completed.values())
+      for (const v of visits) if (!existing.has(v.incident_id)) factRows.delete(v.incident_id)
+    const ids = [...factRows.keys()]
+    const [display, safe, outcomes, kinds] = await Promise.all([
+      queueDisplayRows(trx, ids),
+      repo.safeContacts(trx, ids),
+      repo.lastOutcomes(trx, ids),
+      repo.areaKinds(trx),
+    ])
+    const displayOf = new Map(display.map((d) => [d.id, d]))
+    const kindOf = new Map(kinds.map((k) => [k.name, k.kind]))
+    const outcomeOf = new Map(outcomes.map((o) => [o.incident_id, o]))
+    const safeOf = new Map<string, SafeContactFacts>(
+      safe.rules.map((r) => [
+        r.incident_id,
+        {
+          onlyWhileSuspectInCustody: r.only_while_suspect_in_custody,
+          windows: safe.windows
+            .filter((w) => w.incident_id === r.incident_id)
+            .map((w) => ({ weekday: w.weekday, startMinute: w.start_minute, endMinute: w.end_minute })),
+        },
+      ]),
+    )
+
+    const candidates: Candidate[] = ids.map((id) => {
+      const facts = factsOf(factRows.get(id)!)
+      const d = displayOf.get(id)!
+      const visit = existing.get(id)
+      const last = outcomeOf.get(id)
+      const kind: VisitKind = visit?.kind === 'live' ? 'live' : last ? 'follow_up' : 'post_incident'
+      const windows = visitWindows(
+        {
+          shiftStart: lead.startsAt,
+          shiftEnd: lead.endsAt,
+          now,
+          custody: facts.custody,
+          safeContact: safeOf.get(id) ?? null,
+          notBefore: last?.follow_up_after ?? null,
+          dispatchedAt: visit?.kind === 'live' ? visit.dispatched_at : null,
+        },
+        rules,
+      )
+      const priority = priorityScore(facts, now, settings['triage.priorityWeights'])
+      return {
+        incidentId: id,
+        reference: d.force_reference,
+        area: d.area,
+        postcode: d.postcode,
+        victimName: [d.victim_first_name, d.victim_last_name].filter(Boolean).join(' ') || null,
+        point:
+          d.latitude === null || d.longitude === null
+            ? null
+            : { latitude: d.latitude, longitude: d.longitude, areaKind: kindOf.get(d.area) ?? 'urban' },
+        kind,
+        prize: Math.max(1, priority.total),
+        because:
+          kind === 'live'
+            ? `Live incident. ${windows.constraints.join('. ')}.`
+            : chosenBecause(priority, windows.constraints),
+        constraints: windows.constraints,
+        blocked: windows.blocked,
+        periods: windows.periods,
+        serviceMinutes: rules.visitMinutes[kind],
+        shiftIds: [...shiftsOf.get(id)!],
+        lastOutcome: last?.outcome ? { outcome: last.outcome, at: last.outcome_at!, notes: last.outcome_notes } : null,
+      }
+    })
+
+    // Where each route starts: the base, or where the team last finished a visit if it is out already.
+    const points: GeoPoint[] = []
+    const routes: PlannerRoute[] = []
+    for (const s of shifts) {
+      const done = completed.get(s.id)!.sort((a, b) => b.outcome_at!.getTime() - a.outcome_at!.getTime())[0]
+      const base: GeoPoint = { latitude: s.base.latitude, longitude: s.base.longitude, areaKind: s.base.areaKind }
+      let start = base
+      if (done && now > s.startsAt) {
+        const at = await repo.incidentPoint(trx, done.incident_id)
+        if (at?.latitude != null && at.longitude != null)
+          start = { latitude: at.latitude, longitude: at.longitude, areaKind: at.kind }
+      }
+      points.push(start, base)
+      routes.push({
+        id: s.id,
+        startLocation: points.length - 2,
+        endLocation: points.length - 1,
+        startTime: time.toMinutes(now > s.startsAt ? now : s.startsAt),
+        endTime: time.toMinutes(s.endsAt),
+      })
+    }
+
+    const leftOut = new Map<string, { reason: LeftOutReason; detail: string }>()
+    const visits: PlannerVisit[] = []
+    const candidateOf = new Map(candidates.map((c) => [c.incidentId, c]))
+    for (const c of candidates) {
+      if (!c.point) {
+        leftOut.set(c.incidentId, {
+          reason: 'no_location',
+          detail:
+            'The incident has no map position (coordinates), so travel to it cannot be planned. Add them to the incident record, or arrange the visit outside the plan.',
+        })
+        continue
+      }
+      if (c.blocked) {
+        leftOut.set(c.incidentId, { reason: 'no_window', detail: c.blocked })
+        continue
+      }
+      const windows = c.periods
+        .map((p) => ({ open: time.toMinutes(p.start), close: time.toMinutes(p.end) - c.serviceMinutes }))
+        .filter((w) => w.close >= w.open)
+      if (windows.length === 0) {
+        leftOut.set(c.incidentId, {
+          reason: 'no_window',
+          detail: `No safe time in this shift is long enough for a ${c.serviceMinutes}-minute visit (${c.constraints.join('; ')})`,
+        })
+        continue
+      }
+      points.push(c.point)
+      const visit = existing.get(c.incidentId)
+      const owner = visit ? visit.shift_id : undefined
+      visits.push({
+        id: c.incidentId,
+        prize: c.prize,
+        options: [{ location: points.length - 1, windows, serviceMinutes: c.serviceMinutes, label: 'home' }],
+        routeIds: owner ? [owner] : c.shiftIds,
+        ...(visit?.pinned && owner ? { pinnedTo: owner } : {}),
+      })
+    }
+    for (const r of routes) {
+      const fixed = [...existing.values()]
+        .filter((v) => v.shift_id === r.id && v.fixed_rank !== null && visits.some((p) => p.id === v.incident_id))
+        .sort((a, b) => a.fixed_rank! - b.fixed_rank!)
+        .map((v) => v.incident_id)
+      if (fixed.length) r.fixedOrder = fixed
+    }
+
+    const source = travelTimeSource(
+      { ...settings['deployment.travel'], osrmUrl: this.options.osrmUrl ?? null },
+      this.options.fetch ?? fetch,
+    )
+    const matrix = await source.matrix(points)
+    const input: PlannerInput = {
+      travel: matrix.minutes,
+      routes,
+      visits,
+      options: {
+        ...(this.options.plannerTimeLimitMs ? { timeLimitMs: this.options.plannerTimeLimitMs } : {}),
+        seed: 1,
+      },
+    }
+    const result = plan(input)
+    const violations = checkPlan(input, result)
+    // Never store a plan that breaks a window or the shift end: that is a planner bug, not a plan.
+    if (violations.length)
+      throw new Error(`The planner returned a plan that breaks its rules: ${violations.join('; ')}`)
+    // The planner names routes by id; the team knows them by team and vehicle.
+    const crewOf = (text: string) =>
+      shifts.reduce(
+        (t, s) => t.replaceAll(`route ${s.id}`, `${s.teamName}${s.vehicle ? ` (${s.vehicle.callSign})` : ''}`),
+        text,
+      )
+    for (const e of result.excluded) leftOut.set(e.visitId, { reason: e.reason, detail: crewOf(e.detail) })
+
+    const out = new Map<string, { changes: PlanChanges; incidentIds: string[]; source: string; warnings: string[] }>()
+    for (const route of result.routes) {
+      const writes = route.stops.map((stop, position) => {
+        const c = candidateOf.get(stop.visitId)!
+        const visit = existing.get(stop.visitId)
+        return {
+          incidentId: stop.visitId,
+          kind: c.kind,
+          position,
+          optionLabel: visits.find((v) => v.id === stop.visitId)!.options[stop.option]!.label,
+          arrival: time.toDate(stop.arrival),
+          start: time.toDate(stop.start),
+          end: time.toDate(stop.end),
+          travelMinutes: Math.round(stop.travelFromPrevious * 10) / 10,
+          pinned: visit?.shift_id === route.routeId ? visit.pinned : false,
+          fixedRank: visit?.shift_id === route.routeId ? visit.fixed_rank : null,
+          chosenBecause: c.because,
+        }
+      })
+      try {
+        await repo.replacePlannedVisits(trx, route.routeId, writes)
+      } catch (error) {
+        throw asDoubleBooking(error)
+      }
+      const mine = candidates.filter((c) => c.shiftIds.includes(route.routeId) && leftOut.has(c.incidentId))
+      await repo.replaceExclusions(
+        trx,
+        route.routeId,
+        mine.map((c) => ({ incidentId: c.incidentId, ...leftOut.get(c.incidentId)! })),
+      )
+      const refOf = (id: string) => candidateOf.get(id)?.reference ?? ''
+      // Sibling shifts are planned for the first time here: nothing to compare with.
+      const changes = planChanges(route.routeId === lead.id ? before : null, {
+        score: route.score,
+        stops: writes.map((w) => ({ incidentId: w.incidentId, reference: refOf(w.incidentId), start: w.start })),
+        excluded: new Map([...leftOut].map(([id, l]) => [id, l.detail])),
+      })
+      out.set(route.routeId, {
+        changes,
+        incidentIds: writes.map((w) => w.incidentId),
+        source: matrix.source,
+        warnings: matrix.warnings,
+      })
+    }
+    return out
+  }
+}
+
+/** Two teams planning at once: the database refuses the second booking of a victim. */
+function asDoubleBooking(error: unknown): unknown {
+  const code = (error as { code?: string }).code
+  if (code === '23505')
+    return new ConflictError(
+      'Another team has just planned one of these visits. Open the plan again to see the latest.',
+    )
+  return error
+}
