@@ -4,7 +4,7 @@ import { z } from 'zod'
 import type { RouteContext } from '../server/app.ts'
 import { actorOf } from '../server/http.ts'
 import { apiErrors, errorSchema, idParams } from '../server/api-schemas.ts'
-import { ValidationError } from '../common/errors.ts'
+import { attempt, savedMessage } from '../server/forms.ts'
 import { adviceSchema, requestSchema } from './service.ts'
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null)
@@ -54,7 +54,11 @@ export function consultationRoutes(app: FastifyInstance, { services }: RouteCont
 
   app.get('/consultations', { config: { action: 'consultation:answer' } }, async (request, reply) => {
     const list = await consultations.list(actorOf(request))
-    return reply.render('consultations/views/list.njk', { pageTitle: 'Consultations', list })
+    return reply.render('consultations/views/list.njk', {
+      pageTitle: 'Consultations',
+      list,
+      saved: savedMessage(request, { advice: 'Advice recorded against the incident' }),
+    })
   })
 
   app.get('/consultations/:id', { config: { action: 'consultation:answer' } }, async (request, reply) => {
@@ -66,22 +70,21 @@ export function consultationRoutes(app: FastifyInstance, { services }: RouteCont
   app.post('/consultations/:id/advice', { config: { action: 'consultation:answer' } }, async (request, reply) => {
     const { id } = idParams.parse(request.params)
     const body = form(request)
-    try {
-      await consultations.answer(actorOf(request), id, {
-        advice: body.advice,
-        minutesTaken: body.minutesTaken || undefined,
-      })
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error
+    const done = await attempt(() =>
+      consultations.answer(actorOf(request), id, { advice: body.advice, minutesTaken: body.minutesTaken || undefined }),
+    )
+    if (!done.ok) {
       const consultation = await consultations.get(actorOf(request), id)
-      return reply.code(400).render('consultations/views/answer.njk', {
-        pageTitle: 'Give advice',
-        consultation,
-        errors: error.issues,
-        form: body,
-      })
+      return reply
+        .code(400)
+        .render('consultations/views/answer.njk', {
+          pageTitle: 'Give advice',
+          consultation,
+          errors: done.issues,
+          form: body,
+        })
     }
-    return reply.redirect('/consultations?answered=1')
+    return reply.redirect('/consultations?saved=advice')
   })
 
   app.get(
@@ -97,14 +100,12 @@ export function consultationRoutes(app: FastifyInstance, { services }: RouteCont
   app.post('/incidents/:id/consultations', { config: { action: 'consultation:request' } }, async (request, reply) => {
     const { id } = idParams.parse(request.params)
     const body = form(request)
-    try {
-      await consultations.request(actorOf(request), id, { question: body.question })
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error
+    const done = await attempt(() => consultations.request(actorOf(request), id, { question: body.question }))
+    if (!done.ok) {
       return reply.code(400).render('consultations/views/request.njk', {
         pageTitle: 'Ask an IDVA for advice',
         id,
-        errors: error.issues,
+        errors: done.issues,
         question: body.question,
       })
     }

@@ -1,4 +1,5 @@
-import { sql } from 'kysely'
+import { sql, type ExpressionBuilder } from 'kysely'
+import type { DB } from '../db/schema.ts'
 import type { Queryable } from '../db/database.ts'
 import type { ScopeFilter } from '../access/rules.ts'
 import type { VisitKind, VisitOutcome } from '../db/schema.ts'
@@ -367,6 +368,17 @@ export function revisions(db: Queryable, shiftId: string, limit = 20) {
     .execute()
 }
 
+/** For a query over `shift as s`: the shift's team covers one of `areas`. */
+function teamCovers(areas: string[]) {
+  return ({ exists, selectFrom }: ExpressionBuilder<DB & { s: DB['shift'] }, 's'>) =>
+    exists(
+      selectFrom('team_area as a')
+        .select('a.area')
+        .whereRef('a.team_id', '=', 's.team_id')
+        .where('a.area', 'in', areas),
+    )
+}
+
 /**
  * Shifts planned together with `shiftId` the first time it is planned: same start and end, not
  * cancelled, not yet planned, whose teams cover one of the same areas. They share candidates.
@@ -383,14 +395,7 @@ export async function unplannedSiblingShifts(
     .where('s.starts_at', '=', s.startsAt)
     .where('s.ends_at', '=', s.endsAt)
     .where('s.cancelled_at', 'is', null)
-    .where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('team_area as a')
-          .select('a.area')
-          .whereRef('a.team_id', '=', 's.team_id')
-          .where('a.area', 'in', s.areas),
-      ),
-    )
+    .where(teamCovers(s.areas))
     .where(({ not, exists, selectFrom }) =>
       not(exists(selectFrom('plan_revision as r').select('r.id').whereRef('r.shift_id', '=', 's.id'))),
     )
@@ -425,14 +430,7 @@ export async function shiftsOnAt(db: Queryable, f: { now: Date; area: string; in
     .where('s.starts_at', '<=', f.now)
     .where('s.ends_at', '>', f.now)
     .where('s.cancelled_at', 'is', null)
-    .where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('team_area as a')
-          .select('a.area')
-          .whereRef('a.team_id', '=', 's.team_id')
-          .where('a.area', '=', f.area),
-      ),
-    )
+    .where(teamCovers([f.area]))
     .orderBy('s.starts_at')
     .execute()
   return rows.map((r) => r.id)

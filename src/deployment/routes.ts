@@ -6,7 +6,7 @@ import { actorOf } from '../server/http.ts'
 import { apiErrors, idParams } from '../server/api-schemas.ts'
 import type { Actor } from '../auth/actor.ts'
 import { ValidationError, type FieldIssue } from '../common/errors.ts'
-import { formDate, formText, savedMessage, type FormBody } from '../server/forms.ts'
+import { attempt, formDate, formText, savedMessage, type FormBody } from '../server/forms.ts'
 import { zonedWallTimeToInstant } from '../common/uk-time.ts'
 import { renderPlanMap } from './map.ts'
 import { OUTCOME_LABELS, OUTCOMES, VISIT_KIND_LABELS, describeWeeklyWindows } from './rules.ts'
@@ -139,16 +139,16 @@ export function deploymentRoutes(app: FastifyInstance, { services }: RouteContex
     async (request, reply) => {
       const { id, incidentId } = shiftIncident.parse(request.params)
       const form = body(request)
-      try {
-        await deployment.drop(actorOf(request), id, incidentId, { reason: formText(form, 'reason') })
-      } catch (error) {
-        if (!(error instanceof ValidationError)) throw error
+      const done = await attempt(() =>
+        deployment.drop(actorOf(request), id, incidentId, { reason: formText(form, 'reason') }),
+      )
+      if (!done.ok) {
         const plan = await deployment.view(actorOf(request), id)
         return reply.code(400).render('deployment/views/drop.njk', {
           pageTitle: 'Drop this visit',
           plan,
           target: findCandidate(plan, incidentId),
-          errors: error.issues,
+          errors: done.issues,
           reason: formText(form, 'reason'),
         })
       }
@@ -194,19 +194,19 @@ export function deploymentRoutes(app: FastifyInstance, { services }: RouteContex
       const { id, visitId } = shiftVisit.parse(request.params)
       const form = body(request)
       const followUp = followUpFrom(form)
-      try {
+      const done = await attempt(async () => {
         if (followUp.issue) throw new ValidationError([followUp.issue])
-        await deployment.recordOutcome(actorOf(request), id, visitId, {
+        return deployment.recordOutcome(actorOf(request), id, visitId, {
           outcome: formText(form, 'outcome') || undefined,
           notes: formText(form, 'notes'),
           followUpAfter: followUp.value,
         })
-      } catch (error) {
-        if (!(error instanceof ValidationError)) throw error
+      })
+      if (!done.ok) {
         const plan = await deployment.view(actorOf(request), id)
         return reply
           .code(400)
-          .render('deployment/views/outcome.njk', outcomeModel(plan, visitId, { errors: error.issues, form }))
+          .render('deployment/views/outcome.njk', outcomeModel(plan, visitId, { errors: done.issues, form }))
       }
       return reply.redirect(`/deployment/shifts/${id}?saved=outcome`)
     },
@@ -221,19 +221,15 @@ export function deploymentRoutes(app: FastifyInstance, { services }: RouteContex
   app.post('/incidents/:id/send-live', { config: { action: 'plan:dispatch-live' } }, async (request, reply) => {
     const { id } = idParams.parse(request.params)
     const shiftId = formText(body(request), 'shiftId')
-    try {
-      const result = await deployment.dispatchLive(actorOf(request), id, shiftId)
-      return reply.redirect(`/deployment/shifts/${result.shift.id}?saved=live`)
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error
-      const targets = await deployment.dispatchTargets(actorOf(request), id)
-      return reply.code(400).render('deployment/views/send-live.njk', {
-        pageTitle: 'Send to a team on shift',
-        id,
-        targets,
-        errors: error.issues,
-      })
-    }
+    const done = await attempt(() => deployment.dispatchLive(actorOf(request), id, shiftId))
+    if (done.ok) return reply.redirect(`/deployment/shifts/${done.value.shift.id}?saved=live`)
+    const targets = await deployment.dispatchTargets(actorOf(request), id)
+    return reply.code(400).render('deployment/views/send-live.njk', {
+      pageTitle: 'Send to a team on shift',
+      id,
+      targets,
+      errors: done.issues,
+    })
   })
 
   app.get('/incidents/:id/safe-contact', { config: { action: 'safecontact:edit' } }, async (request, reply) => {
@@ -269,15 +265,15 @@ export function deploymentRoutes(app: FastifyInstance, { services }: RouteContex
       notes: formText(form, 'notes'),
       windows,
     }
-    try {
+    const done = await attempt(async () => {
       if (issues.length) throw new ValidationError(issues)
-      await deployment.setSafeContact(actorOf(request), id, input)
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error
+      return deployment.setSafeContact(actorOf(request), id, input)
+    })
+    if (!done.ok) {
       return reply.code(400).render('deployment/views/safe-contact.njk', {
-        ...safeContactModel(id, { ...input, notes: input.notes ?? null, windows }),
+        ...safeContactModel(id, { ...input, notes: input.notes || null, windows }),
         rows,
-        errors: error.issues,
+        errors: done.issues,
       })
     }
     return reply.redirect(`/triage/incidents/${id}?saved=safe-contact`)
@@ -415,16 +411,12 @@ export function deploymentRoutes(app: FastifyInstance, { services }: RouteContex
     reply: FastifyReply,
     actor: Actor,
     id: string,
-    done: string,
+    saved: string,
     work: (actor: Actor) => Promise<unknown>,
   ) {
-    try {
-      await work(actor)
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error
-      return renderPlan(reply.code(400), actor, id, { errors: error.issues })
-    }
-    return reply.redirect(`/deployment/shifts/${id}?saved=${done}`)
+    const done = await attempt(() => work(actor))
+    if (!done.ok) return renderPlan(reply.code(400), actor, id, { errors: done.issues })
+    return reply.redirect(`/deployment/shifts/${id}?saved=${saved}`)
   }
 }
 
