@@ -75,14 +75,12 @@ export function consultationRoutes(app: FastifyInstance, { services }: RouteCont
     )
     if (!done.ok) {
       const consultation = await consultations.get(actorOf(request), id)
-      return reply
-        .code(400)
-        .render('consultations/views/answer.njk', {
-          pageTitle: 'Give advice',
-          consultation,
-          errors: done.issues,
-          form: body,
-        })
+      return reply.code(400).render('consultations/views/answer.njk', {
+        pageTitle: 'Give advice',
+        consultation,
+        errors: done.issues,
+        form: body,
+      })
     }
     return reply.redirect('/consultations?saved=advice')
   })
