@@ -111,7 +111,7 @@ describe('visitWindows', () => {
       name: 'not before tomorrow: blocked',
       facts: facts({ notBefore: at('2026-11-24T10:00:00Z') }),
       periods: [],
-      blocked: /Not to be tried again before 10:00/,
+      blocked: /Not to be tried again before 24 Nov 2026, 10:00, after this shift/,
     },
     {
       name: 'live incident sent at 07:20: attend by 08:20, so over by 09:50',

@@ -1,7 +1,7 @@
-import { formatLocalTime, localParts, zonedWallTimeToInstant } from '../common/uk-time.ts'
+import { localParts, zonedWallTimeToInstant } from '../common/uk-time.ts'
 import type { FieldIssue } from '../common/errors.ts'
 import type { VisitKind, VisitOutcome } from '../db/schema.ts'
-import { custodyPosition, type CustodyFacts, type PriorityScore } from '../triage/rules.ts'
+import { custodyPosition, localWhen, type CustodyFacts, type PriorityScore } from '../triage/rules.ts'
 
 /**
  * The deployment rules: when a victim may be visited in a shift, what a visit's outcome means for
@@ -130,6 +130,8 @@ function intersect(periods: Interval[], from: Date, to: Date): Interval[] {
  */
 export function visitWindows(f: WindowFacts, settings: DeploymentSettings): VisitWindows {
   const constraints: string[] = []
+  // Times on the shift's own day read as '10:30'; others carry their date.
+  const when = (d: Date) => localWhen(d, f.shiftStart)
   const from = f.now > f.shiftStart ? f.now : f.shiftStart
   let periods: Interval[] = from < f.shiftEnd ? [{ start: from, end: f.shiftEnd }] : []
   if (periods.length === 0) return { periods, constraints, blocked: 'The shift has ended' }
@@ -146,16 +148,16 @@ export function visitWindows(f: WindowFacts, settings: DeploymentSettings): Visi
     const over = new Date(by.getTime() + settings.visitMinutes.live * MINUTE_MS)
     const blocked = narrow(
       intersect(periods, f.dispatchedAt, over),
-      `Live incident: attend by ${formatLocalTime(by)}`,
-      `Live incident sent at ${formatLocalTime(f.dispatchedAt)}: the response time has passed`,
+      `Live incident: attend by ${when(by)}`,
+      `Live incident sent at ${when(f.dispatchedAt)}: the response time has passed`,
     )
     if (blocked) return { periods, constraints, blocked }
   }
   if (f.notBefore && f.notBefore > from) {
     const blocked = narrow(
       intersect(periods, f.notBefore, f.shiftEnd),
-      `Not before ${formatLocalTime(f.notBefore)} (after the last attempt)`,
-      `Not to be tried again before ${formatLocalTime(f.notBefore)}, after this shift`,
+      `Not before ${when(f.notBefore)} (after the last attempt)`,
+      `Not to be tried again before ${when(f.notBefore)}, after this shift`,
     )
     if (blocked) return { periods, constraints, blocked }
   }
@@ -173,8 +175,8 @@ export function visitWindows(f: WindowFacts, settings: DeploymentSettings): Visi
     const leaveBy = new Date(custody.until.getTime() - settings.custodyMarginMinutes * MINUTE_MS)
     const blocked = narrow(
       intersect(periods, from, leaveBy),
-      `Finish by ${formatLocalTime(leaveBy)}: suspect due for release at ${formatLocalTime(custody.until)}`,
-      `Suspect due for release at ${formatLocalTime(custody.until)}, too soon for a visit in this shift`,
+      `Finish by ${when(leaveBy)}: suspect due for release at ${when(custody.until)}`,
+      `Suspect due for release at ${when(custody.until)}, too soon for a visit in this shift`,
     )
     if (blocked) return { periods, constraints, blocked }
   }

@@ -807,7 +807,8 @@ export class DeploymentService {
         (t, s) => t.replaceAll(`route ${s.id}`, `${s.teamName}${s.vehicle ? ` (${s.vehicle.callSign})` : ''}`),
         text,
       )
-    for (const e of result.excluded) leftOut.set(e.visitId, { reason: e.reason, detail: crewOf(e.detail) })
+    const sentence = (text: string) => text.charAt(0).toUpperCase() + text.slice(1)
+    for (const e of result.excluded) leftOut.set(e.visitId, { reason: e.reason, detail: sentence(crewOf(e.detail)) })
 
     const out = new Map<string, { changes: PlanChanges; incidentIds: string[]; source: string; warnings: string[] }>()
     for (const route of result.routes) {

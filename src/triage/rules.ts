@@ -133,7 +133,9 @@ const sameLocalDay = (a: Date, b: Date) => {
 }
 
 // A time alone is ambiguous unless it is today's.
-const localWhen = (date: Date, now: Date) => (sameLocalDay(date, now) ? formatLocalTime(date) : formatLocal(date))
+/** '14:30' on the day of `now`, '24 Nov 2026, 02:06' on another: a time alone is ambiguous unless it is that day's. */
+export const localWhen = (date: Date, now: Date) =>
+  sameLocalDay(date, now) ? formatLocalTime(date) : formatLocal(date)
 const atOrOn = (date: Date, now: Date) => `${sameLocalDay(date, now) ? 'at' : 'on'} ${localWhen(date, now)}`
 
 export type CustodyPosition = Omit<CustodyStatus, 'text'>
