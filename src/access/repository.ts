@@ -22,6 +22,17 @@ export async function incidentFacts(db: Queryable, id: string): Promise<RecordFa
   return row && { ownerAgencyId: row.owner_agency_id, createdBy: row.created_by, area: row.area }
 }
 
+/** The access facts of several incidents at once, for pages that list incidents from elsewhere. */
+export async function incidentFactsMany(db: Queryable, ids: string[]): Promise<Map<string, RecordFacts>> {
+  if (ids.length === 0) return new Map()
+  const rows = await db
+    .selectFrom('incident')
+    .select(['id', 'owner_agency_id', 'created_by', 'area'])
+    .where('id', 'in', ids)
+    .execute()
+  return new Map(rows.map((r) => [r.id, { ownerAgencyId: r.owner_agency_id, createdBy: r.created_by, area: r.area }]))
+}
+
 export async function importJobFacts(db: Queryable, id: string): Promise<RecordFacts | undefined> {
   const row = await db
     .selectFrom('import_job')

@@ -129,6 +129,18 @@ export class ConsultationService {
   async forIncident(actor: Actor, incidentId: string) {
     await this.access.check(actor, 'incident:view', 'incident', incidentId)
     const rows = await repo.forIncident(this.db, incidentId)
+    await recordAudits(
+      this.db,
+      actor,
+      this.clock.now(),
+      rows.map((r) => ({
+        action: 'consult' as const,
+        recordType: 'consultation',
+        recordId: r.id,
+        fields: ['question', 'advice'],
+        details: { via: 'incident_page', incidentId },
+      })),
+    )
     return rows.map((r) => ({ ...r, responseMinutes: responseMinutes(r) }))
   }
 }

@@ -326,6 +326,7 @@ export interface SafeContactWindowTable {
 }
 
 export type VisitKind = 'post_incident' | 'follow_up' | 'live'
+export type VisitStatus = 'planned' | 'completed' | 'lapsed'
 export type VisitOutcome = 'seen' | 'not_at_home' | 'unsafe_to_engage' | 'declined' | 'rescheduled'
 
 export interface VisitTable {
@@ -333,7 +334,7 @@ export interface VisitTable {
   shift_id: string
   incident_id: string
   kind: VisitKind
-  status: ColumnType<'planned' | 'completed', 'planned' | 'completed' | undefined, 'planned' | 'completed'>
+  status: ColumnType<VisitStatus, VisitStatus | undefined, VisitStatus>
   position: number
   option_label: string
   planned_arrival: Timestamp

@@ -32,6 +32,8 @@ export const changeResponseSchema = z.object({
 const stopSchema = z.object({
   visitId: z.string(),
   incidentId: z.string(),
+  /** An incident the caller may not open: its place and times only. */
+  restricted: z.boolean(),
   reference: z.string(),
   area: z.string(),
   postcode: z.string(),
@@ -90,9 +92,10 @@ export const planResponseSchema = z.object({
 type Plan = Awaited<ReturnType<DeploymentService['view']>>
 
 export function toPlanResponse(plan: Plan): z.infer<typeof planResponseSchema> {
-  const stop = (v: Plan['planned'][number]) => ({
+  const stop = (v: Plan['completed'][number]) => ({
     visitId: v.id,
     incidentId: v.incident_id,
+    restricted: v.restricted,
     reference: v.reference,
     area: v.area,
     postcode: v.postcode,

@@ -4,23 +4,32 @@ import type { Queryable } from '../db/database.ts'
 import type { ScopeFilter } from '../access/rules.ts'
 import type { VisitKind, VisitOutcome } from '../db/schema.ts'
 import { queueCandidatesQuery } from '../triage/repository.ts'
+import { scopeWhere } from '../access/repository.ts'
 
 /**
- * Candidates for a shift's plan: incidents triaged to attend (post-incident or live) in the team's areas, reported since
- * `since`, within the reader's scope, not yet seen, not planned by another shift and not dropped
- * from this one. With the triage facts the priority rules need.
+ * Candidates for a shift's plan: incidents triaged to attend (post-incident or live) in the team's
+ * areas and the shift's scope, reported since `since` or with a follow-up due since then, not yet
+ * seen, not planned by another shift and not dropped from this one. With the triage facts the
+ * priority rules need. Run after `lapseEndedVisits`, so bookings of ended shifts do not count.
  */
 export function candidateFacts(
   db: Queryable,
   f: { shiftId: string; areas: string[]; since: Date; scope: ScopeFilter },
 ) {
   if (f.areas.length === 0) return Promise.resolve([])
-  return queueCandidatesQuery(db, {
-    start: f.since,
-    areas: f.areas,
-    statuses: ['attend', 'attend_live'],
-    scope: f.scope,
-  })
+  return queueCandidatesQuery(db, { areas: f.areas, statuses: ['attend', 'attend_live'], scope: f.scope })
+    .where((eb) =>
+      eb.or([
+        eb('i.reported_at', '>=', f.since),
+        eb.exists(
+          eb
+            .selectFrom('visit as f')
+            .select('f.id')
+            .whereRef('f.incident_id', '=', 'i.id')
+            .where('f.follow_up_after', '>=', f.since),
+        ),
+      ]),
+    )
     .where(({ not, exists, selectFrom }) =>
       not(
         exists(
@@ -49,23 +58,51 @@ export function candidateFacts(
     .execute()
 }
 
+/**
+ * Visits still planned on shifts that have ended or were cancelled become 'lapsed', so their
+ * victims are candidates again. Returns them, for the audit trail.
+ */
+export async function lapseEndedVisits(db: Queryable, now: Date) {
+  return db
+    .updateTable('visit')
+    .set({ status: 'lapsed' })
+    .where('status', '=', 'planned')
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('shift as s')
+          .select('s.id')
+          .whereRef('s.id', '=', 'visit.shift_id')
+          .where((eb) => eb.or([eb('s.ends_at', '<=', now), eb('s.cancelled_at', 'is not', null)])),
+      ),
+    )
+    .returning(['id', 'incident_id', 'shift_id'])
+    .execute()
+}
+
 /** The triage facts of named incidents (visits already on a plan, a live incident). */
 export function incidentFacts(db: Queryable, ids: string[]) {
   if (ids.length === 0) return Promise.resolve([])
   return queueCandidatesQuery(db, { ids }).execute()
 }
 
-/** How many attend candidates in these areas another shift has planned: shown, not listed. */
-export async function countPlannedElsewhere(db: Queryable, f: { shiftId: string; areas: string[]; since: Date }) {
+/** How many candidates in this shift's areas and scope other shifts under way have planned: shown, not listed. */
+export async function countPlannedElsewhere(
+  db: Queryable,
+  f: { shiftId: string; areas: string[]; since: Date; now: Date; scope: ScopeFilter },
+) {
   if (f.areas.length === 0) return 0
   const row = await db
     .selectFrom('visit as v')
     .innerJoin('incident as i', 'i.id', 'v.incident_id')
+    .innerJoin('shift as s', 's.id', 'v.shift_id')
     .select((eb) => eb.fn.countAll<string>().as('n'))
     .where('v.status', '=', 'planned')
     .where('v.shift_id', '<>', f.shiftId)
+    .where('s.ends_at', '>', f.now)
+    .where('s.cancelled_at', 'is', null)
     .where('i.area', 'in', f.areas)
     .where('i.reported_at', '>=', f.since)
+    .where(scopeWhere(f.scope, 'i'))
     .executeTakeFirstOrThrow()
   return Number(row.n)
 }
@@ -159,9 +196,54 @@ export function findVisit(db: Queryable, visitId: string) {
   return db.selectFrom('visit').selectAll().where('id', '=', visitId).executeTakeFirst()
 }
 
-/** Serialises re-plans of one shift: the second waits for the first to commit. */
-export async function lockShift(db: Queryable, shiftId: string) {
-  await db.selectFrom('shift').select('id').where('id', '=', shiftId).forUpdate().execute()
+/**
+ * Serialises re-plans: a second change to any of these shifts waits for the first to commit. Rows
+ * are locked in id order, so two changes locking overlapping sets cannot deadlock.
+ */
+export async function lockShifts(db: Queryable, shiftIds: string[]) {
+  if (shiftIds.length === 0) return
+  await db.selectFrom('shift').select('id').where('id', 'in', shiftIds).orderBy('id').forUpdate().execute()
+}
+
+export async function hasRevision(db: Queryable, shiftId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('plan_revision')
+    .select('id')
+    .where('shift_id', '=', shiftId)
+    .limit(1)
+    .executeTakeFirst()
+  return row !== undefined
+}
+
+/** The shift's latest revision's score, or undefined before its first plan. */
+export async function latestScore(db: Queryable, shiftId: string): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('plan_revision')
+    .select('score')
+    .where('shift_id', '=', shiftId)
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst()
+  return row?.score
+}
+
+/** The planned visits of an incident on shifts not yet ended (at most one, by the unique index). */
+export function plannedVisitOf(db: Queryable, incidentId: string) {
+  return db
+    .selectFrom('visit')
+    .selectAll()
+    .where('incident_id', '=', incidentId)
+    .where('status', '=', 'planned')
+    .executeTakeFirst()
+}
+
+/** Makes a visit already planned for an incident its team's live response. */
+export async function makeLive(db: Queryable, v: { visitId: string; by: string; at: Date }) {
+  await db
+    .updateTable('visit')
+    .set({ kind: 'live', pinned: true, dispatched_by: v.by, dispatched_at: v.at, chosen_because: 'Live incident' })
+    .where('id', '=', v.visitId)
+    .execute()
 }
 
 export interface PlannedVisitWrite {
@@ -215,12 +297,38 @@ export async function replacePlannedVisits(db: Queryable, shiftId: string, visit
   }
 }
 
+/** A visit the team pinned from the left-out list; the re-plan that follows places it. */
+export async function insertPlannedVisit(
+  db: Queryable,
+  v: { shiftId: string; incidentId: string; at: Date; pinned: boolean; chosenBecause: string },
+) {
+  await db
+    .insertInto('visit')
+    .values({
+      shift_id: v.shiftId,
+      incident_id: v.incidentId,
+      kind: 'post_incident',
+      position: -1,
+      option_label: 'home',
+      // Placeholder times a moment in the future, so the re-plan treats it as not yet started.
+      planned_arrival: new Date(v.at.getTime() + 60_000),
+      planned_start: new Date(v.at.getTime() + 60_000),
+      planned_end: new Date(v.at.getTime() + 60_000),
+      travel_minutes: 0,
+      pinned: v.pinned,
+      chosen_because: v.chosenBecause,
+    })
+    .execute()
+}
+
 /** A live incident joins the shift as a pinned visit; the re-plan that follows places it. */
 export async function insertLiveVisit(
   db: Queryable,
   v: { shiftId: string; incidentId: string; by: string; at: Date; serviceMinutes: number },
 ) {
-  const end = new Date(v.at.getTime() + v.serviceMinutes * 60_000)
+  // Placeholder times a moment in the future, so the re-plan treats it as not yet started.
+  const start = new Date(v.at.getTime() + 60_000)
+  const end = new Date(start.getTime() + v.serviceMinutes * 60_000)
   await db
     .insertInto('visit')
     .values({
@@ -229,8 +337,8 @@ export async function insertLiveVisit(
       kind: 'live',
       position: -1,
       option_label: 'incident location',
-      planned_arrival: v.at,
-      planned_start: v.at,
+      planned_arrival: start,
+      planned_start: start,
       planned_end: end,
       travel_minutes: 0,
       pinned: true,

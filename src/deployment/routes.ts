@@ -5,7 +5,7 @@ import type { RouteContext } from '../server/app.ts'
 import { actorOf } from '../server/http.ts'
 import { apiErrors, idParams } from '../server/api-schemas.ts'
 import type { Actor } from '../auth/actor.ts'
-import { ValidationError, type FieldIssue } from '../common/errors.ts'
+import { ConflictError, ValidationError, type FieldIssue } from '../common/errors.ts'
 import { attempt, formDate, formText, savedMessage, type FormBody } from '../server/forms.ts'
 import { zonedWallTimeToInstant } from '../common/uk-time.ts'
 import { renderPlanMap } from './map.ts'
@@ -24,6 +24,7 @@ import {
 
 const shiftIncident = z.strictObject({ id: z.uuid(), incidentId: z.uuid() })
 const shiftVisit = z.strictObject({ id: z.uuid(), visitId: z.uuid() })
+const moveSchema = z.enum(['earlier', 'later'])
 const body = (request: { body: unknown }) => (request.body ?? {}) as FormBody
 
 /** Messages for `?saved=…` after a change to the plan. */
@@ -170,9 +171,10 @@ export function deploymentRoutes(app: FastifyInstance, { services }: RouteContex
     { config: { action: 'plan:edit' } },
     async (request, reply) => {
       const { id, visitId } = shiftVisit.parse(request.params)
-      const direction = formText(body(request), 'direction') === 'earlier' ? 'earlier' : 'later'
+      const direction = moveSchema.safeParse(formText(body(request), 'direction'))
+      if (!direction.success) throw new ValidationError([{ path: 'direction', message: 'Choose earlier or later' }])
       return changeThenShow(reply, actorOf(request), id, 'moved', (actor) =>
-        deployment.move(actor, id, visitId, direction),
+        deployment.move(actor, id, visitId, direction.data),
       )
     },
   )
@@ -221,8 +223,15 @@ export function deploymentRoutes(app: FastifyInstance, { services }: RouteContex
   app.post('/incidents/:id/send-live', { config: { action: 'plan:dispatch-live' } }, async (request, reply) => {
     const { id } = idParams.parse(request.params)
     const shiftId = formText(body(request), 'shiftId')
-    const done = await attempt(() => deployment.dispatchLive(actorOf(request), id, shiftId))
-    if (done.ok) return reply.redirect(`/deployment/shifts/${done.value.shift.id}?saved=live`)
+    const actor = actorOf(request)
+    const done = await attempt(() => deployment.dispatchLive(actor, id, shiftId), conflictIssue)
+    // Whoever sent it may not see the team's plan (a response officer): they go back to the incident.
+    if (done.ok)
+      return reply.redirect(
+        (await services.access.permits(actor, 'plan:view', 'shift', done.value.shift.id))
+          ? `/deployment/shifts/${done.value.shift.id}?saved=live`
+          : `/triage/incidents/${id}?saved=live`,
+      )
     const targets = await deployment.dispatchTargets(actorOf(request), id)
     return reply.code(400).render('deployment/views/send-live.njk', {
       pageTitle: 'Send to a team on shift',
@@ -414,10 +423,15 @@ export function deploymentRoutes(app: FastifyInstance, { services }: RouteContex
     saved: string,
     work: (actor: Actor) => Promise<unknown>,
   ) {
-    const done = await attempt(() => work(actor))
+    const done = await attempt(() => work(actor), conflictIssue)
     if (!done.ok) return renderPlan(reply.code(400), actor, id, { errors: done.issues })
     return reply.redirect(`/deployment/shifts/${id}?saved=${saved}`)
   }
+}
+
+/** Another team changed a plan meanwhile: shown on the form like any other problem. */
+function conflictIssue(error: unknown): FieldIssue[] | null {
+  return error instanceof ConflictError ? [{ path: 'form', message: error.message }] : null
 }
 
 type Plan = Awaited<ReturnType<DeploymentService['view']>>

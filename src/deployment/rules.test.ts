@@ -53,9 +53,24 @@ describe('visitWindows', () => {
       blocked: /due for release at 07:45/,
     },
     {
-      name: 'in custody, release not known: the whole shift',
+      name: 'in custody since 01:00, release not recorded: assumed 24 hours after arrest',
       facts: facts({ custody: inCustodyUntil(null) }),
       periods: ['07:30-15:00'],
+    },
+    {
+      name: 'arrested yesterday, release not recorded: assumed at 24 hours, so finish by 08:30',
+      facts: facts({ custody: { arrestedAt: at('2026-11-22T09:00:00Z'), expectedReleaseAt: null, releasedAt: null } }),
+      periods: ['07:30-08:30'],
+      constraint: /release time not recorded, so assumed 24 hours after arrest, at 09:00/,
+    },
+    {
+      name: 'safe only in custody, arrested long ago with no release recorded: blocked',
+      facts: facts({
+        custody: { arrestedAt: at('2026-11-21T09:00:00Z'), expectedReleaseAt: null, releasedAt: null },
+        safeContact: { onlyWhileSuspectInCustody: true, windows: [] },
+      }),
+      periods: [],
+      blocked: /only while the suspect is in custody/,
     },
     {
       name: 'safe only while in custody, suspect never arrested: blocked',
@@ -118,6 +133,12 @@ describe('visitWindows', () => {
       facts: facts({ dispatchedAt: at('2026-11-23T07:20:00Z') }),
       periods: ['07:30-09:50'],
       constraint: /attend by 08:20/,
+    },
+    {
+      name: 'live incident whose response time has passed: attend now',
+      facts: facts({ now: at('2026-11-23T09:00:00Z'), dispatchedAt: at('2026-11-23T07:20:00Z') }),
+      periods: ['09:00-11:30'],
+      constraint: /response time passed at 08:20; attend now, by 10:00/,
     },
     {
       name: 'shift over: blocked',

@@ -43,12 +43,18 @@ export interface WindowFacts {
 export interface DeploymentSettings {
   /** Leave the victim this long before the suspect's expected release. */
   custodyMarginMinutes: number
+  /**
+   * With no expected release recorded, assume release this long after arrest (PACE's basic
+   * 24-hour limit), rather than treating custody as lasting all shift.
+   */
+  assumedCustodyHours: number
   liveResponseMinutes: number
   visitMinutes: Record<VisitKind, number>
 }
 
 export const DEFAULT_DEPLOYMENT_SETTINGS: DeploymentSettings = {
   custodyMarginMinutes: 30,
+  assumedCustodyHours: 24,
   liveResponseMinutes: 60,
   visitMinutes: { post_incident: 60, follow_up: 45, live: 90 },
 }
@@ -123,8 +129,9 @@ function intersect(periods: Interval[], from: Date, to: Date): Interval[] {
 }
 
 /**
- * When a victim may be visited in a shift. Safety first: while the suspect is in custody with a
- * known release, the visit must be over `custodyMarginMinutes` before it; where the victim is safe
+ * When a victim may be visited in a shift. Safety first: while the suspect is in custody, the visit
+ * must be over `custodyMarginMinutes` before the expected release (assumed `assumedCustodyHours`
+ * after arrest when none is recorded); where the victim is safe
  * to contact only while the suspect is in custody, no custody means no visit; weekly safe-contact
  * windows bound it; a failed visit's retry time and a live incident's response time narrow it.
  */
@@ -143,13 +150,18 @@ export function visitWindows(f: WindowFacts, settings: DeploymentSettings): Visi
   }
 
   if (f.dispatchedAt) {
-    // The response time bounds when the team arrives; the visit itself may run on past it.
-    const by = new Date(f.dispatchedAt.getTime() + settings.liveResponseMinutes * MINUTE_MS)
+    // The response time bounds when the team arrives; the visit itself may run on past it. Once it
+    // has passed, the team still goes, at once: a fresh response time from now.
+    const due = new Date(f.dispatchedAt.getTime() + settings.liveResponseMinutes * MINUTE_MS)
+    const late = due <= f.now
+    const by = late ? new Date(f.now.getTime() + settings.liveResponseMinutes * MINUTE_MS) : due
     const over = new Date(by.getTime() + settings.visitMinutes.live * MINUTE_MS)
     const blocked = narrow(
-      intersect(periods, f.dispatchedAt, over),
-      `Live incident: attend by ${when(by)}`,
-      `Live incident sent at ${when(f.dispatchedAt)}: the response time has passed`,
+      intersect(periods, late ? f.now : f.dispatchedAt, over),
+      late
+        ? `Live incident: response time passed at ${when(due)}; attend now, by ${when(by)}`
+        : `Live incident: attend by ${when(by)}`,
+      `Live incident: no time left in this shift to attend`,
     )
     if (blocked) return { periods, constraints, blocked }
   }
@@ -162,7 +174,16 @@ export function visitWindows(f: WindowFacts, settings: DeploymentSettings): Visi
     if (blocked) return { periods, constraints, blocked }
   }
 
-  const custody = custodyPosition(f.custody, f.now)
+  const assumed = f.custody !== null && f.custody.expectedReleaseAt === null && f.custody.releasedAt === null
+  const custody = custodyPosition(
+    assumed
+      ? {
+          ...f.custody!,
+          expectedReleaseAt: new Date(f.custody!.arrestedAt.getTime() + settings.assumedCustodyHours * 60 * MINUTE_MS),
+        }
+      : f.custody,
+    f.now,
+  )
   if (f.safeContact?.onlyWhileSuspectInCustody && custody.state !== 'in_custody') {
     constraints.push('Safe to contact only while the suspect is in custody')
     return {
@@ -173,9 +194,12 @@ export function visitWindows(f: WindowFacts, settings: DeploymentSettings): Visi
   }
   if (custody.state === 'in_custody' && custody.until) {
     const leaveBy = new Date(custody.until.getTime() - settings.custodyMarginMinutes * MINUTE_MS)
+    const due = assumed
+      ? `release time not recorded, so assumed ${settings.assumedCustodyHours} hours after arrest, at ${when(custody.until)}`
+      : `suspect due for release at ${when(custody.until)}`
     const blocked = narrow(
       intersect(periods, from, leaveBy),
-      `Finish by ${when(leaveBy)}: suspect due for release at ${when(custody.until)}`,
+      `Finish by ${when(leaveBy)}: ${due}`,
       `Suspect due for release at ${when(custody.until)}, too soon for a visit in this shift`,
     )
     if (blocked) return { periods, constraints, blocked }

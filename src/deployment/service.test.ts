@@ -309,9 +309,194 @@ describeEachEngine('DeploymentService', (engine) => {
     ])
     // Tried again no sooner than two hours after the attempt.
     const retry = plan.planned.find((v) => v.incidentId === b.id)
-    if (retry) assert.ok(retry.planned_start.getTime() >= FIXED_NOW.getTime() + 2 * 3_600_000)
+    assert.ok(retry, 'a victim not at home is planned again in the same shift')
+    assert.ok(retry.planned_start.getTime() >= FIXED_NOW.getTime() + 2 * 3_600_000)
     assert.ok(!plan.planned.some((v) => v.incidentId === a.id), 'a victim seen is not planned again')
   })
+
+  it('keeps a visit under way as it is, and plans the rest of the shift from there', async () => {
+    const a = await attend({ at: 0 })
+    const b = await attend({ at: 3 })
+    const shift = await aShift(t.deps.db)
+    await t.services.deployment.replan(officer, shift)
+    let plan = await t.services.deployment.view(officer, shift)
+    const first = plan.planned[0]!
+    t.clock.set(new Date(first.planned_start.getTime() + 10 * 60_000))
+    const other = plan.planned.find((v) => v.id !== first.id)!
+    await t.services.deployment.drop(officer, shift, other.incidentId, { reason: 'Seen by safeguarding' })
+    plan = await t.services.deployment.view(officer, shift)
+    const kept = plan.planned.find((v) => v.id === first.id)
+    assert.ok(kept?.started, 'the visit under way is still on the plan')
+    assert.equal(kept.planned_start.getTime(), first.planned_start.getTime())
+    await assert.rejects(
+      t.services.deployment.drop(officer, shift, first.incidentId, { reason: 'Changed our minds' }),
+      (e: unknown) => e instanceof ValidationError && /has started/.test(e.issues[0]!.message),
+    )
+    await t.services.deployment.recordOutcome(idva, shift, first.id, { outcome: 'seen' })
+    assert.deepEqual([a.id, b.id].includes(first.incidentId), true)
+  })
+
+  it('releases visits left on a shift that ended, so the next shift can plan them', async () => {
+    const a = await attend({ at: 0 })
+    const early = await aShift(t.deps.db)
+    await t.services.deployment.replan(officer, early)
+    const late = await aShift(t.deps.db, {
+      startsAt: new Date('2026-11-23T15:00:00Z'),
+      endsAt: new Date('2026-11-23T23:00:00Z'),
+    })
+    t.clock.set(new Date('2026-11-23T15:10:00Z'))
+    await t.services.deployment.replan(officer, late)
+    const plan = await t.services.deployment.view(officer, late)
+    assert.deepEqual(
+      plan.planned.map((v) => v.incidentId),
+      [a.id],
+    )
+    const panel = await t.services.deployment.forIncident(sergeant, a.id)
+    assert.ok(panel.visits.some((v) => v.status === 'lapsed' && /Not made/.test(v.outcomeLabel ?? '')))
+  })
+
+  it('refuses a live incident the team cannot reach, and moves one planned by another team', async () => {
+    const shift = await aShift(t.deps.db)
+    const lost = await t.services.intake.create(
+      system,
+      anIncident({ people: strangers(), location: { address: '1 Nowhere', postcode: 'FY1 1AA', area: 'Blackpool' } }),
+      'api',
+    )
+    await assert.rejects(
+      t.services.deployment.dispatchLive(sergeant, lost.id, shift),
+      (e: unknown) => e instanceof ValidationError && /no map position/i.test(e.issues[0]!.message),
+    )
+    assert.equal((await t.deps.db.selectFrom('visit').select('id').execute()).length, 0, 'nothing saved')
+
+    // Planned by one crew, then sent live to another: it moves, and the first crew's plan says so.
+    const a = await attend({ at: 0 })
+    await t.services.deployment.replan(officer, shift)
+    const crew = await aShiftWithCrew('Op Provide: live crew')
+    const result = await t.services.deployment.dispatchLive(sergeant, a.id, crew)
+    assert.ok(
+      result.lines.some((l) => l.includes('Plan made')),
+      result.lines.join(' | '),
+    )
+    const before = await t.services.deployment.view(officer, shift)
+    assert.ok(!before.planned.some((v) => v.incidentId === a.id), 'moved off the first plan')
+    assert.match(before.revisions[0]!.cause, /Live incident .* sent to Op Provide: live crew/)
+  })
+
+  it('shows incidents the viewer may not open without their details', async () => {
+    const blackpool = await attend({ at: 0 })
+    const fylde = await attend({
+      at: 1,
+      location: { address: '3 Fylde Road', postcode: 'FY8 1AA', area: 'Fylde', latitude: 53.76, longitude: -2.99 },
+    })
+    const shift = await aShift(t.deps.db)
+    await t.deps.db
+      .insertInto('team_area')
+      .values({ team_id: (await teamOf(shift))!, area: 'Fylde' })
+      .onConflict((oc) => oc.doNothing())
+      .execute()
+    await t.services.deployment.replan(sergeant, shift)
+    const narrow = await userInTeam('blackpool-only', 'Op Provide: Blackpool only', ['Blackpool'])
+    const plan = await t.services.deployment.view(narrow, shift)
+    const seen = [...plan.planned, ...plan.excluded]
+    assert.equal(seen.find((v) => v.incidentId === blackpool.id)?.restricted, false)
+    const hidden = seen.find((v) => v.incidentId === fylde.id)
+    assert.equal(hidden?.restricted, true)
+    assert.equal(hidden?.victimName, null)
+    assert.equal(hidden?.postcode, '')
+  })
+
+  it('re-makes a plan when the victim’s safe-contact times change', async () => {
+    const a = await attend({ at: 0 })
+    const shift = await aShift(t.deps.db)
+    await t.services.deployment.replan(officer, shift)
+    // Monday 23 November: safe only 13:00-15:00 from now on.
+    await t.services.deployment.setSafeContact(idva, a.id, {
+      onlyWhileSuspectInCustody: false,
+      windows: [{ weekday: 1, startMinute: 780, endMinute: 900 }],
+    })
+    const plan = await t.services.deployment.view(officer, shift)
+    const visit = plan.planned.find((v) => v.incidentId === a.id)!
+    assert.ok(visit.planned_start >= new Date('2026-11-23T13:00:00Z'), 'moved into the safe time')
+    assert.equal(plan.revisions[0]!.cause, 'Safe-contact times changed')
+  })
+
+  it('refuses a pin the plan cannot take, saying why', async () => {
+    const soon = await attend({ at: 0, people: strangers({ custody: inCustody(6, 0.5) }) })
+    await attend({ at: 1 })
+    const shift = await aShift(t.deps.db)
+    await t.services.deployment.replan(officer, shift)
+    await assert.rejects(
+      t.services.deployment.pin(officer, shift, soon.id),
+      (e: unknown) =>
+        e instanceof ValidationError && /cannot take that visit: Suspect due for release/.test(e.issues[0]!.message),
+    )
+    const plan = await t.services.deployment.view(officer, shift)
+    assert.ok(!plan.planned.some((v) => v.incidentId === soon.id))
+  })
+
+  async function teamOf(shiftId: string) {
+    return (await t.deps.db.selectFrom('shift').select('team_id').where('id', '=', shiftId).executeTakeFirst())?.team_id
+  }
+
+  /** A user with the Op Provide officer role in a police team covering `areas`. */
+  async function userInTeam(username: string, team: string, areas: string[]): Promise<Actor> {
+    const police = await t.deps.db
+      .selectFrom('agency')
+      .select('id')
+      .where('code', '=', 'police')
+      .executeTakeFirstOrThrow()
+    let user = await t.deps.db.selectFrom('app_user').select('id').where('username', '=', username).executeTakeFirst()
+    if (!user) {
+      await t.services.auth.createUser(system, {
+        username,
+        displayName: username,
+        agencyCode: 'police',
+        password: null,
+        roles: ['op_provide_officer'],
+      })
+      user = await t.deps.db
+        .selectFrom('app_user')
+        .select('id')
+        .where('username', '=', username)
+        .executeTakeFirstOrThrow()
+      const created = await t.deps.db
+        .insertInto('team')
+        .values({ agency_id: police.id, name: team })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      await t.deps.db
+        .insertInto('team_area')
+        .values(areas.map((area) => ({ team_id: created.id, area })))
+        .execute()
+      await t.deps.db.insertInto('team_member').values({ team_id: created.id, user_id: user.id }).execute()
+    }
+    return t.actor(username)
+  }
+
+  /** A shift with a crew of its own (a new officer and IDVA), so it does not clash with the demo crew. */
+  async function aShiftWithCrew(team: string): Promise<string> {
+    for (const [username, role, agency] of [
+      ['crew-officer', 'op_provide_officer', 'police'],
+      ['crew-idva', 'health_idva', 'nhs'],
+    ] as const) {
+      if (!(await t.deps.db.selectFrom('app_user').select('id').where('username', '=', username).executeTakeFirst()))
+        await t.services.auth.createUser(system, {
+          username,
+          displayName: username,
+          agencyCode: agency,
+          password: null,
+          roles: [role],
+        })
+    }
+    return aShift(t.deps.db, {
+      team,
+      areas: ['Blackpool'],
+      members: [
+        ['crew-officer', 'officer'],
+        ['crew-idva', 'idva'],
+      ],
+    })
+  }
 
   it('checks access: other roles and other teams cannot open or change a plan', async () => {
     const shift = await aShift(t.deps.db)

@@ -5,11 +5,13 @@ import type { Actor } from '../auth/actor.ts'
 import type { VisitKind } from '../db/schema.ts'
 import { recordAudit, recordAudits } from '../audit/audit.ts'
 import type { AccessService } from '../access/service.ts'
+import { incidentFactsMany, sharingAgencies } from '../access/repository.ts'
+import { reaches, type ScopeFilter } from '../access/rules.ts'
 import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../common/errors.ts'
 import { localParts, zonedWallTimeToInstant } from '../common/uk-time.ts'
 import { readSettings } from '../settings/settings.ts'
 import { factsOf } from '../triage/service.ts'
-import { priorityScore } from '../triage/rules.ts'
+import { localWhen, priorityScore } from '../triage/rules.ts'
 import { queueDisplayRows } from '../triage/repository.ts'
 import { getShift, type ShiftRecord } from './rota/repository.ts'
 import { shiftReadiness } from './rota/rules.ts'
@@ -125,6 +127,29 @@ interface Candidate {
   lastOutcome: { outcome: string; at: Date; notes: string | null } | null
 }
 
+/** A plan's incident as a viewer sees it: details only where they may open the incident. */
+interface Shown {
+  incidentId: string
+  restricted: boolean
+  reference: string
+  area: string
+  postcode: string
+  victimName: string | null
+  latitude: number | null
+  longitude: number | null
+}
+
+interface ChangeOptions {
+  /** Cause of the first plan of a shift, when it differs ('Plan made' for 'Re-planned'). */
+  firstCause?: string
+  /** The change is refused, with the planner's reason, unless this incident ends up on the plan. */
+  mustPlan?: string
+  /** A live incident sent to the team, for the audit row. */
+  live?: string
+  /** Work after the re-plan, in the same transaction (re-planning a shift that lost a visit). */
+  after?: (trx: Queryable, shift: ShiftRecord) => Promise<unknown>
+}
+
 /**
  * Shift plans: the candidates a team could visit, the planner's proposal and the team's changes to
  * it, live incidents sent to a team, and visit outcomes. Every change re-plans in one transaction
@@ -138,12 +163,20 @@ export class DeploymentService {
     private readonly options: { osrmUrl?: string; fetch?: typeof fetch; plannerTimeLimitMs?: number } = {},
   ) {}
 
-  /** Today's shifts the actor is on, and their teams' other shifts. */
+  /** Today's (UK local day's) shifts the actor is on, and their teams' other shifts. */
   async myShifts(actor: Actor) {
-    const now = this.clock.now()
-    const p = localParts(now)
-    const from = zonedWallTimeToInstant({ year: p.year, month: p.month, day: p.day, hour: 0, minute: 0 })
-    const ids = await repo.shiftsForUser(this.db, { userId: actor.userId, from, to: new Date(from.getTime() + DAY_MS) })
+    const p = localParts(this.clock.now())
+    const midnight = (dayOffset: number) => {
+      const d = new Date(Date.UTC(p.year, p.month - 1, p.day + dayOffset))
+      return zonedWallTimeToInstant({
+        year: d.getUTCFullYear(),
+        month: d.getUTCMonth() + 1,
+        day: d.getUTCDate(),
+        hour: 0,
+        minute: 0,
+      })
+    }
+    const ids = await repo.shiftsForUser(this.db, { userId: actor.userId, from: midnight(0), to: midnight(1) })
     const shifts = (await Promise.all(ids.map((id) => getShift(this.db, id)))).filter(
       (s): s is ShiftRecord => s !== undefined,
     )
@@ -151,130 +184,145 @@ export class DeploymentService {
     return { mine: shifts.filter(onRota), team: shifts.filter((s) => !onRota(s)) }
   }
 
-  /** The shift's plan as the team sees it. Each incident shown is a consultation in the audit trail. */
+  /**
+   * The shift's plan as a viewer sees it, read in one transaction. Incidents the viewer may not
+   * open keep their place and times but not their details; each incident shown is a consultation
+   * in the audit trail.
+   */
   async view(actor: Actor, shiftId: string) {
     await this.access.check(actor, 'plan:view', 'shift', shiftId)
     const now = this.clock.now()
-    const shift = await this.shift(shiftId)
-    const [visits, excluded, dropped, history, settings] = await Promise.all([
-      repo.shiftVisits(this.db, shiftId),
-      repo.exclusions(this.db, shiftId),
-      repo.drops(this.db, shiftId),
-      repo.revisions(this.db, shiftId),
-      readSettings(this.db, ['deployment.candidateDays']),
-    ])
-    const since = new Date(now.getTime() - settings['deployment.candidateDays'] * DAY_MS)
-    const plannedElsewhere = await repo.countPlannedElsewhere(this.db, { shiftId, areas: shift.areas, since })
-    const ids = [
-      ...new Set([
-        ...visits.map((v) => v.incident_id),
-        ...excluded.map((e) => e.incident_id),
-        ...dropped.map((d) => d.incident_id),
-      ]),
-    ]
-    const display = new Map((await queueDisplayRows(this.db, ids)).map((d) => [d.id, d]))
-    const describe = (id: string) => {
-      const d = display.get(id)
-      return {
-        incidentId: id,
-        reference: d?.force_reference ?? '',
-        area: d?.area ?? '',
-        postcode: d?.postcode ?? '',
-        victimName: d ? `${d.victim_first_name ?? ''} ${d.victim_last_name ?? ''}`.trim() || null : null,
-        latitude: d?.latitude ?? null,
-        longitude: d?.longitude ?? null,
+    const viewer = await this.access.filter(actor, 'incident:view')
+    return this.db.transaction().execute(async (trx) => {
+      const shift = await this.shift(shiftId, trx)
+      const [visits, excluded, dropped, history, settings, scope] = await Promise.all([
+        repo.shiftVisits(trx, shiftId),
+        repo.exclusions(trx, shiftId),
+        repo.drops(trx, shiftId),
+        repo.revisions(trx, shiftId),
+        readSettings(trx, ['deployment.candidateDays']),
+        this.shiftScope(trx, shift),
+      ])
+      const since = new Date(now.getTime() - settings['deployment.candidateDays'] * DAY_MS)
+      const plannedElsewhere = await repo.countPlannedElsewhere(trx, {
+        shiftId,
+        areas: shift.areas,
+        since,
+        now,
+        scope,
+      })
+      const ids = [
+        ...new Set([
+          ...visits.map((v) => v.incident_id),
+          ...excluded.map((e) => e.incident_id),
+          ...dropped.map((d) => d.incident_id),
+        ]),
+      ]
+      const [display, facts] = await Promise.all([queueDisplayRows(trx, ids), incidentFactsMany(trx, ids)])
+      const displayOf = new Map(display.map((d) => [d.id, d]))
+      const opens = (id: string) => facts.has(id) && reaches(viewer, facts.get(id)!)
+      const describe = (id: string): Shown => {
+        const d = displayOf.get(id)
+        if (!d || !opens(id))
+          return {
+            incidentId: id,
+            restricted: true,
+            reference: 'An incident you cannot open',
+            area: '',
+            postcode: '',
+            victimName: null,
+            latitude: null,
+            longitude: null,
+          }
+        return {
+          incidentId: id,
+          restricted: false,
+          reference: d.force_reference,
+          area: d.area,
+          postcode: d.postcode,
+          victimName: [d.victim_first_name, d.victim_last_name].filter(Boolean).join(' ') || null,
+          latitude: d.latitude,
+          longitude: d.longitude,
+        }
       }
-    }
-    await recordAudits(
-      this.db,
-      actor,
-      now,
-      ids.map((id) => ({
-        action: 'consult' as const,
-        recordType: 'incident',
-        recordId: id,
-        fields: ['force_reference', 'victim_name', 'area', 'postcode', 'location'],
-        details: { via: 'shift_plan', shiftId },
-      })),
-    )
-    const planned = visits.filter((v) => v.status === 'planned')
-    return {
-      now,
-      shift,
-      readiness: shiftReadiness(shift),
-      planned: planned.map((v) => ({ ...v, ...describe(v.incident_id) })),
-      completed: visits.filter((v) => v.status === 'completed').map((v) => ({ ...v, ...describe(v.incident_id) })),
-      excluded: excluded
-        .map((e) => ({
-          ...e,
-          ...describe(e.incident_id),
-          label: LEFT_OUT_LABELS[e.reason as LeftOutReason] ?? e.reason,
-        }))
-        .sort((a, b) => a.reference.localeCompare(b.reference)),
-      dropped: dropped.map((d) => ({ ...d, ...describe(d.incident_id) })),
-      plannedElsewhere,
-      revisions: history.map((r) => ({
-        ...r,
-        lines: describeChanges(r.changes as PlanChanges),
-        warnings: r.warnings,
-      })),
-      hasPlan: history.length > 0,
-    }
+      await recordAudits(
+        trx,
+        actor,
+        now,
+        ids.filter(opens).map((id) => ({
+          action: 'consult' as const,
+          recordType: 'incident',
+          recordId: id,
+          fields: ['force_reference', 'victim_name', 'area', 'postcode', 'location'],
+          details: { via: 'shift_plan', shiftId },
+        })),
+      )
+      const planned = visits.filter((v) => v.status === 'planned')
+      return {
+        now,
+        shift,
+        readiness: shiftReadiness(shift),
+        planned: planned.map((v) => ({ ...v, ...describe(v.incident_id), started: v.planned_start <= now })),
+        completed: visits.filter((v) => v.status === 'completed').map((v) => ({ ...v, ...describe(v.incident_id) })),
+        excluded: excluded
+          .map((e) => ({
+            ...e,
+            ...describe(e.incident_id),
+            label: LEFT_OUT_LABELS[e.reason as LeftOutReason] ?? e.reason,
+          }))
+          .sort((a, b) => a.reference.localeCompare(b.reference)),
+        dropped: dropped.map((d) => ({ ...d, ...describe(d.incident_id) })),
+        plannedElsewhere,
+        revisions: history.map((r) => ({
+          ...r,
+          lines: describeChanges(r.changes as PlanChanges),
+          warnings: r.warnings,
+        })),
+        hasPlan: history.length > 0,
+      }
+    })
   }
 
-  /** Makes or re-makes the plan (and, the first time, the plans of teams on the same shift with it). */
+  /** Makes or re-makes the plan (and, the first time, the plans of crews on the same shift with it). */
   async replan(actor: Actor, shiftId: string) {
     return this.change(actor, shiftId, 'plan:edit', 'Re-planned', async () => {}, { firstCause: 'Plan made' })
   }
 
-  /** Pins a planned visit, or a candidate the planner left out, to this shift's plan. */
+  /**
+   * Pins a planned visit, or a candidate the planner left out, to this shift's plan. Refused, with
+   * the reason, when the plan cannot take it.
+   */
   async pin(actor: Actor, shiftId: string, incidentId: string) {
-    return this.change(actor, shiftId, 'plan:edit', 'Pinned a visit', async (trx, shift) => {
-      await this.access.check(actor, 'incident:view', 'incident', incidentId, trx)
-      const visit = (await repo.shiftVisits(trx, shift.id)).find(
-        (v) => v.incident_id === incidentId && v.status === 'planned',
-      )
-      if (visit) return repo.setPinned(trx, visit.id, true)
-      const left = (await repo.exclusions(trx, shift.id)).some((e) => e.incident_id === incidentId)
-      if (!left)
-        throw new ValidationError([{ path: 'incidentId', message: 'That incident is not a candidate for this shift' }])
-      const now = this.clock.now()
-      // A placeholder row the re-plan that follows places (or reports as not fitting).
-      try {
-        await repo.replacePlannedVisits(trx, shift.id, [
-          ...(await repo.shiftVisits(trx, shift.id))
-            .filter((v) => v.status === 'planned')
-            .map((v) => ({
-              incidentId: v.incident_id,
-              kind: v.kind,
-              position: v.position,
-              optionLabel: v.option_label,
-              arrival: v.planned_arrival,
-              start: v.planned_start,
-              end: v.planned_end,
-              travelMinutes: v.travel_minutes,
-              pinned: v.pinned,
-              fixedRank: v.fixed_rank,
-              chosenBecause: v.chosen_because,
-            })),
-          {
+    return this.change(
+      actor,
+      shiftId,
+      'plan:edit',
+      'Pinned a visit',
+      async (trx, shift) => {
+        await this.access.check(actor, 'incident:view', 'incident', incidentId, trx)
+        const visit = (await repo.shiftVisits(trx, shift.id)).find(
+          (v) => v.incident_id === incidentId && v.status === 'planned',
+        )
+        if (visit) return repo.setPinned(trx, visit.id, true)
+        const left = (await repo.exclusions(trx, shift.id)).some((e) => e.incident_id === incidentId)
+        if (!left)
+          throw new ValidationError([
+            { path: 'incidentId', message: 'That incident is not a candidate for this shift' },
+          ])
+        // A placeholder the re-plan that follows places, or the change is refused.
+        const now = this.clock.now()
+        await guardBooking(() =>
+          repo.insertPlannedVisit(trx, {
+            shiftId: shift.id,
             incidentId,
-            kind: 'post_incident',
-            position: 999,
-            optionLabel: 'home',
-            arrival: now,
-            start: now,
-            end: now,
-            travelMinutes: 0,
+            at: now,
             pinned: true,
-            fixedRank: null,
             chosenBecause: 'Pinned by the team',
-          },
-        ])
-      } catch (error) {
-        throw asDoubleBooking(error)
-      }
-    })
+          }),
+        )
+      },
+      { mustPlan: incidentId },
+    )
   }
 
   async unpin(actor: Actor, shiftId: string, visitId: string) {
@@ -288,17 +336,22 @@ export class DeploymentService {
     })
   }
 
-  /** Drops a candidate or planned visit from this shift, with the team's reason; it stays listed. */
+  /** Drops a candidate or a visit not yet started from this shift, with the team's reason; it stays listed. */
   async drop(actor: Actor, shiftId: string, incidentId: string, input: unknown) {
     const parsed = dropSchema.safeParse(input)
     if (!parsed.success) throw new ValidationError(issuesOf(parsed.error))
     return this.change(actor, shiftId, 'plan:edit', 'Dropped a visit', async (trx, shift) => {
       await this.access.check(actor, 'incident:view', 'incident', incidentId, trx)
+      const now = this.clock.now()
       const visits = await repo.shiftVisits(trx, shift.id)
       const visit = visits.find((v) => v.incident_id === incidentId && v.status === 'planned')
       if (visit?.kind === 'live')
         throw new ValidationError([
           { path: 'reason', message: 'A live incident cannot be dropped; record its outcome' },
+        ])
+      if (visit && visit.planned_start <= now)
+        throw new ValidationError([
+          { path: 'reason', message: 'This visit has started: record its outcome instead of dropping it' },
         ])
       const candidate = visit || (await repo.exclusions(trx, shift.id)).some((e) => e.incident_id === incidentId)
       if (!candidate)
@@ -308,7 +361,7 @@ export class DeploymentService {
         incidentId,
         reason: parsed.data.reason,
         by: actor.userId,
-        at: this.clock.now(),
+        at: now,
       })
       if (visit) await repo.deletePlannedVisit(trx, shift.id, incidentId)
     })
@@ -317,24 +370,32 @@ export class DeploymentService {
   /** Returns a dropped candidate to the shift's candidates. */
   async restore(actor: Actor, shiftId: string, incidentId: string) {
     return this.change(actor, shiftId, 'plan:edit', 'Restored a dropped visit', async (trx, shift) => {
+      await this.access.check(actor, 'incident:view', 'incident', incidentId, trx)
       if (!(await repo.deleteDrop(trx, shift.id, incidentId)))
         throw new ValidationError([{ path: 'incidentId', message: 'That visit was not dropped from this shift' }])
     })
   }
 
   /**
-   * Moves a planned visit one place earlier or later. The team's order is then kept: every planned
-   * visit is pinned in the new order and the planner fits others around them.
+   * Moves a planned visit one place earlier or later among those not yet started. The team's
+   * order is then kept: those visits are pinned in the new order and the planner fits others around them.
    */
   async move(actor: Actor, shiftId: string, visitId: string, direction: 'earlier' | 'later') {
     return this.change(actor, shiftId, 'plan:edit', `Moved a visit ${direction}`, async (trx, shift) => {
-      const planned = (await repo.shiftVisits(trx, shift.id)).filter((v) => v.status === 'planned')
+      const now = this.clock.now()
+      const planned = (await repo.shiftVisits(trx, shift.id)).filter(
+        (v) => v.status === 'planned' && v.planned_start > now,
+      )
       const index = planned.findIndex((v) => v.id === visitId)
-      if (index < 0) throw new NotFoundError('No planned visit with that id on this shift')
+      if (index < 0)
+        throw new ValidationError([{ path: 'direction', message: 'That visit has started or is not planned' }])
       const target = direction === 'earlier' ? index - 1 : index + 1
       if (target < 0 || target >= planned.length)
         throw new ValidationError([
-          { path: 'direction', message: `That visit is already the ${direction === 'earlier' ? 'first' : 'last'}` },
+          {
+            path: 'direction',
+            message: `That visit is already the ${direction === 'earlier' ? 'first' : 'last'} still to come`,
+          },
         ])
       const order = [...planned]
       ;[order[index], order[target]] = [order[target]!, order[index]!]
@@ -354,8 +415,9 @@ export class DeploymentService {
     if (issues.length) throw new ValidationError(issues)
     await this.access.check(actor, 'plan:record-outcome', 'shift', shiftId)
     return this.db.transaction().execute(async (trx) => {
-      await repo.lockShift(trx, shiftId)
+      await repo.lockShifts(trx, [shiftId])
       const visit = await this.plannedVisit(trx, shiftId, visitId)
+      await this.access.check(actor, 'incident:view', 'incident', visit.incident_id, trx)
       await repo.completeVisit(trx, {
         visitId,
         outcome: parsed.data.outcome,
@@ -379,7 +441,10 @@ export class DeploymentService {
     })
   }
 
-  /** Shifts on now whose teams cover the incident's area: where a live incident can go. */
+  /**
+   * Shifts on now whose teams cover the incident's area, of agencies that may see it: where a live
+   * incident can go. Only what choosing one needs: team, vehicle, times, base and readiness.
+   */
   async dispatchTargets(actor: Actor, incidentId: string) {
     await this.access.check(actor, 'plan:dispatch-live', 'incident', incidentId)
     const incident = await this.db
@@ -392,18 +457,31 @@ export class DeploymentService {
     return {
       reference: incident.force_reference,
       area: incident.area,
-      shifts: shifts.map((s) => ({ ...s, readiness: shiftReadiness(s) })),
+      shifts: shifts.map((s) => ({
+        id: s.id,
+        teamName: s.teamName,
+        vehicle: s.vehicle,
+        startsAt: s.startsAt,
+        endsAt: s.endsAt,
+        base: s.base,
+        readiness: shiftReadiness(s),
+      })),
     }
   }
 
-  /** Sends a live incident to a team on shift: it is pinned first and the plan re-made around it. */
+  /**
+   * Sends a live incident to a team on shift: it is pinned and the plan re-made around it, or the
+   * dispatch is refused with the reason (no map position, no time left) so another team can be
+   * chosen. An incident on another team's plan moves to this team, and that plan is re-made too.
+   */
   async dispatchLive(actor: Actor, incidentId: string, shiftId: string) {
-    await this.access.check(actor, 'plan:dispatch-live', 'incident', incidentId)
     const targets = await this.dispatchTargets(actor, incidentId)
-    if (!targets.shifts.some((s) => s.id === shiftId))
+    const target = targets.shifts.find((s) => s.id === shiftId)
+    if (!target)
       throw new ValidationError([
         { path: 'shiftId', message: 'Choose a team on shift now that covers the incident’s area' },
       ])
+    let previous: string | null = null
     return this.change(
       actor,
       shiftId,
@@ -411,20 +489,45 @@ export class DeploymentService {
       `Live incident ${targets.reference} sent to the team`,
       async (trx, shift) => {
         const now = this.clock.now()
+        const planned = await repo.plannedVisitOf(trx, incidentId)
+        if (planned?.shift_id === shift.id)
+          return repo.makeLive(trx, { visitId: planned.id, by: actor.userId, at: now })
+        if (planned) {
+          if (planned.planned_start <= now)
+            throw new ValidationError([
+              {
+                path: 'shiftId',
+                message: 'Another team is with this victim now: ask them, or record their visit first',
+              },
+            ])
+          await repo.lockShifts(trx, [planned.shift_id])
+          await repo.deletePlannedVisit(trx, planned.shift_id, incidentId)
+          previous = planned.shift_id
+        }
         const settings = await readSettings(trx, ['deployment.rules'])
-        try {
-          await repo.insertLiveVisit(trx, {
+        await guardBooking(() =>
+          repo.insertLiveVisit(trx, {
             shiftId: shift.id,
             incidentId,
             by: actor.userId,
             at: now,
             serviceMinutes: settings['deployment.rules'].visitMinutes.live,
-          })
-        } catch (error) {
-          throw asDoubleBooking(error)
-        }
+          }),
+        )
       },
-      { live: incidentId },
+      {
+        live: incidentId,
+        mustPlan: incidentId,
+        after: async (trx, shift) => {
+          if (previous)
+            await this.replanOther(
+              trx,
+              actor,
+              previous,
+              `Live incident ${targets.reference} sent to ${crewName(shift)}`,
+            )
+        },
+      },
     )
   }
 
@@ -440,7 +543,11 @@ export class DeploymentService {
         ...v,
         teamName: v.team_name,
         kindLabel: VISIT_KIND_LABELS[v.kind],
-        outcomeLabel: v.outcome ? OUTCOME_LABELS[v.outcome] : null,
+        outcomeLabel: v.outcome
+          ? OUTCOME_LABELS[v.outcome]
+          : v.status === 'lapsed'
+            ? 'Not made: the shift ended'
+            : null,
       })),
     }
   }
@@ -457,7 +564,10 @@ export class DeploymentService {
     }
   }
 
-  /** Records when it is safe to contact the victim; plans made after this respect it. */
+  /**
+   * Records when it is safe to contact the victim. A plan that already has a visit to them is
+   * re-made in the same transaction, so no plan keeps a visit at a time now known to be unsafe.
+   */
   async setSafeContact(actor: Actor, incidentId: string, input: unknown) {
     await this.access.check(actor, 'safecontact:edit', 'incident', incidentId)
     const parsed = safeContactSchema.safeParse(input)
@@ -475,6 +585,8 @@ export class DeploymentService {
           onlyWhileSuspectInCustody: parsed.data.onlyWhileSuspectInCustody,
         },
       })
+      const planned = await repo.plannedVisitOf(trx, incidentId)
+      if (planned) await this.replanOther(trx, actor, planned.shift_id, 'Safe-contact times changed')
     })
   }
 
@@ -492,8 +604,33 @@ export class DeploymentService {
   }
 
   /**
-   * One change to a plan: access check, the change, the re-plan and its revision and audit row, in
-   * one transaction. `action` null: the caller has checked access another way (a live dispatch).
+   * The incidents a shift's plan may hold, whoever presses the button: those of the team's agency
+   * and of agencies sharing incidents with it (its areas are applied separately).
+   */
+  private async shiftScope(db: Queryable, shift: ShiftRecord): Promise<ScopeFilter> {
+    return { kind: 'agency', agencyIds: [shift.agencyId, ...(await sharingAgencies(db, shift.agencyId, 'incident'))] }
+  }
+
+  /** Visits left planned on ended or cancelled shifts lapse, so their victims are candidates again. */
+  private async lapse(trx: Queryable, actor: Actor, now: Date) {
+    const lapsed = await repo.lapseEndedVisits(trx, now)
+    await recordAudits(
+      trx,
+      actor,
+      now,
+      lapsed.map((v) => ({
+        action: 'alter' as const,
+        recordType: 'incident',
+        recordId: v.incident_id,
+        fields: ['visit_status'],
+        details: { visitId: v.id, shiftId: v.shift_id, status: 'lapsed' },
+      })),
+    )
+  }
+
+  /**
+   * One change to a plan: access check, locks, the change, the re-plan and its revision and audit
+   * rows, in one transaction. `action` null: the caller checked access another way (a live dispatch).
    */
   private async change(
     actor: Actor,
@@ -501,93 +638,143 @@ export class DeploymentService {
     action: 'plan:edit' | null,
     cause: string,
     apply: (trx: Queryable, shift: ShiftRecord) => Promise<unknown>,
-    extra: { live?: string; firstCause?: string } = {},
+    options: ChangeOptions = {},
   ) {
     if (action) await this.access.check(actor, action, 'shift', shiftId)
     const now = this.clock.now()
-    return this.db.transaction().execute(async (trx) => {
-      await repo.lockShift(trx, shiftId)
-      const shift = await this.shift(shiftId, trx)
-      if (shift.cancelledAt) throw new ValidationError([{ path: 'shift', message: 'This shift was cancelled' }])
-      if (shift.endsAt <= now)
-        throw new ValidationError([{ path: 'shift', message: 'This shift has ended: its plan can no longer change' }])
-      const missing = shiftReadiness(shift)
-      if (missing.length) throw new ValidationError(missing.map((message) => ({ path: 'shift', message })))
-      // The plan as it stood before the change, so the revision can say what the change cost.
-      const before = await this.snapshot(trx, shift.id)
-      if (before === null && extra.firstCause) cause = extra.firstCause
-      await apply(trx, shift)
-      const siblings = await this.siblingsToPlan(trx, actor, shift)
-      const result = await this.makePlans(trx, actor, [shift, ...siblings], now, before)
-      for (const [i, s] of [shift, ...siblings].entries()) {
-        const r = result.get(s.id)!
-        const planCause = i === 0 ? cause : `Planned with ${shift.teamName}`
-        await repo.insertRevision(trx, {
-          shiftId: s.id,
-          at: now,
-          by: actor.userId,
-          cause: planCause,
-          score: r.changes.scoreAfter,
-          changes: r.changes,
-          source: r.source,
-          warnings: r.warnings,
+    return this.db
+      .transaction()
+      .execute(async (trx) => {
+        // A first plan is made with the unplanned crews beside it: lock them all at once, in id
+        // order, then look again, as another crew may have planned them meanwhile.
+        const unlocked = await this.shift(shiftId, trx)
+        const siblingIds = (await repo.hasRevision(trx, shiftId))
+          ? []
+          : await repo.unplannedSiblingShifts(trx, {
+              id: unlocked.id,
+              startsAt: unlocked.startsAt,
+              endsAt: unlocked.endsAt,
+              areas: unlocked.areas,
+            })
+        await repo.lockShifts(trx, [shiftId, ...siblingIds])
+        await this.lapse(trx, actor, now)
+        const shift = await this.ready(trx, shiftId, now)
+        const before = await this.snapshot(trx, shift.id)
+        const first = before === null
+        await apply(trx, shift)
+        const siblings = first ? await this.siblingsToPlan(trx, actor, siblingIds, now) : []
+        const result = await this.planAndRecord(trx, actor, [shift, ...siblings], now, before, {
+          ...options,
+          cause: first && options.firstCause ? options.firstCause : cause,
         })
-      }
-      await recordAudits(
-        trx,
-        actor,
-        now,
-        [shift, ...siblings].map((s) => ({
-          action: 'alter' as const,
-          recordType: 'shift',
-          recordId: s.id,
-          fields: ['plan'],
-          details: {
-            cause: s.id === shift.id ? cause : `Planned with ${shift.teamName}`,
-            incidents: result.get(s.id)!.incidentIds,
-            ...(extra.live ? { liveIncidentId: extra.live } : {}),
-          },
-        })),
-      )
-      return { shift, changes: result.get(shift.id)!.changes, lines: describeChanges(result.get(shift.id)!.changes) }
-    })
+        await options.after?.(trx, shift)
+        return result
+      })
+      .catch((error: unknown) => {
+        throw asConflict(error)
+      })
   }
 
-  /** The first plan of a shift is made together with the unplanned shifts beside it, so candidates are shared. */
-  private async siblingsToPlan(trx: Queryable, actor: Actor, shift: ShiftRecord): Promise<ShiftRecord[]> {
-    const planned = await trx
-      .selectFrom('plan_revision')
-      .select('id')
-      .where('shift_id', '=', shift.id)
-      .limit(1)
-      .execute()
-    if (planned.length) return []
-    const ids = await repo.unplannedSiblingShifts(trx, {
-      id: shift.id,
-      startsAt: shift.startsAt,
-      endsAt: shift.endsAt,
-      areas: shift.areas,
-    })
+  /** The shift, if a plan can be made for it now; otherwise why not. */
+  private async ready(trx: Queryable, shiftId: string, now: Date): Promise<ShiftRecord> {
+    const shift = await this.shift(shiftId, trx)
+    if (shift.cancelledAt) throw new ValidationError([{ path: 'shift', message: 'This shift was cancelled' }])
+    if (shift.endsAt <= now)
+      throw new ValidationError([{ path: 'shift', message: 'This shift has ended: its plan can no longer change' }])
+    const missing = shiftReadiness(shift)
+    if (missing.length) throw new ValidationError(missing.map((message) => ({ path: 'shift', message })))
+    return shift
+  }
+
+  /**
+   * Re-makes another shift's plan inside the caller's transaction, after a change elsewhere took
+   * one of its visits or changed a victim's safe times. A shift that cannot be planned now (ended,
+   * not ready) is left as it is: its visits lapse at its end, or wait for the team.
+   */
+  private async replanOther(trx: Queryable, actor: Actor, shiftId: string, cause: string) {
+    const now = this.clock.now()
+    await repo.lockShifts(trx, [shiftId])
+    let shift: ShiftRecord
+    try {
+      shift = await this.ready(trx, shiftId, now)
+    } catch (error) {
+      if (error instanceof ValidationError) return
+      throw error
+    }
+    const before = await this.snapshot(trx, shift.id)
+    await this.planAndRecord(trx, actor, [shift], now, before, { cause })
+  }
+
+  /** Plans the shifts, checks a required visit is on the lead's plan, and records revisions and audit rows. */
+  private async planAndRecord(
+    trx: Queryable,
+    actor: Actor,
+    shifts: ShiftRecord[],
+    now: Date,
+    before: PlanSnapshot | null,
+    options: Pick<ChangeOptions, 'mustPlan' | 'live'> & { cause: string },
+  ) {
+    const lead = shifts[0]!
+    const result = await this.makePlans(trx, shifts, now, before)
+    const mine = result.plans.get(lead.id)!
+    if (options.mustPlan && !mine.incidentIds.includes(options.mustPlan)) {
+      const why = result.leftOut.get(options.mustPlan)
+      throw new ValidationError([
+        {
+          path: 'incidentId',
+          message: `This plan cannot take that visit: ${why?.detail ?? 'it is not a candidate for this shift'}`,
+        },
+      ])
+    }
+    const causeOf = (s: ShiftRecord) => (s.id === lead.id ? options.cause : `Planned with ${crewName(lead)}`)
+    for (const s of shifts) {
+      const r = result.plans.get(s.id)!
+      await repo.insertRevision(trx, {
+        shiftId: s.id,
+        at: now,
+        by: actor.userId,
+        cause: causeOf(s),
+        score: r.changes.scoreAfter,
+        changes: r.changes,
+        source: result.source,
+        warnings: result.warnings,
+      })
+    }
+    await recordAudits(
+      trx,
+      actor,
+      now,
+      shifts.map((s) => ({
+        action: 'alter' as const,
+        recordType: 'shift',
+        recordId: s.id,
+        fields: ['plan'],
+        details: {
+          cause: causeOf(s),
+          incidents: result.plans.get(s.id)!.incidentIds,
+          ...(options.live ? { liveIncidentId: options.live } : {}),
+        },
+      })),
+    )
+    return { shift: lead, changes: mine.changes, lines: describeChanges(mine.changes) }
+  }
+
+  /** Sibling shifts (locked by the caller) still unplanned, that the actor may plan and that are ready. */
+  private async siblingsToPlan(trx: Queryable, actor: Actor, ids: string[], now: Date): Promise<ShiftRecord[]> {
     const siblings: ShiftRecord[] = []
     for (const id of ids) {
+      if (await repo.hasRevision(trx, id)) continue
       if (!(await this.access.permits(actor, 'plan:edit', 'shift', id, trx))) continue
       const s = await getShift(trx, id)
-      if (s && shiftReadiness(s).length === 0) siblings.push(s)
+      if (s && !s.cancelledAt && s.endsAt > now && shiftReadiness(s).length === 0) siblings.push(s)
     }
     return siblings
   }
 
-  /** Gathers candidates, asks the planner, checks its answer and writes each shift's plan. */
   /** The shift's current plan for comparison: null before its first plan. */
   private async snapshot(trx: Queryable, shiftId: string): Promise<PlanSnapshot | null> {
-    const [latest] = await trx
-      .selectFrom('plan_revision')
-      .select('score')
-      .where('shift_id', '=', shiftId)
-      .orderBy('seq', 'desc')
-      .limit(1)
-      .execute()
-    if (!latest) return null
+    const score = await repo.latestScore(trx, shiftId)
+    if (score === undefined) return null
     const planned = (await repo.shiftVisits(trx, shiftId)).filter((v) => v.status === 'planned')
     const refs = new Map(
       (
@@ -599,7 +786,7 @@ export class DeploymentService {
     )
     const excluded = await repo.exclusions(trx, shiftId)
     return {
-      score: latest.score,
+      score,
       stops: planned.map((v) => ({
         incidentId: v.incident_id,
         reference: refs.get(v.incident_id) ?? '',
@@ -609,7 +796,12 @@ export class DeploymentService {
     }
   }
 
-  private async makePlans(trx: Queryable, actor: Actor, shifts: ShiftRecord[], now: Date, before: PlanSnapshot | null) {
+  /**
+   * Gathers candidates, asks the planner, checks its answer and writes each shift's plan. Visits
+   * whose time has come (started) stay as they are until their outcome is recorded, and the route
+   * goes on from them; a live incident is never dropped silently.
+   */
+  private async makePlans(trx: Queryable, shifts: ShiftRecord[], now: Date, before: PlanSnapshot | null) {
     const settings = await readSettings(trx, [
       'deployment.rules',
       'deployment.candidateDays',
@@ -618,7 +810,6 @@ export class DeploymentService {
     ])
     const rules = settings['deployment.rules']
     const since = new Date(now.getTime() - settings['deployment.candidateDays'] * DAY_MS)
-    const scope = await this.access.filter(actor, 'incident:view', trx)
     const lead = shifts[0]!
     const time = timeBase(lead.startsAt)
 
@@ -626,29 +817,41 @@ export class DeploymentService {
     const factRows = new Map<string, Awaited<ReturnType<typeof repo.incidentFacts>>[number]>()
     const shiftsOf = new Map<string, Set<string>>()
     const existing = new Map<string, repo.VisitRow>()
-    const completed = new Map<string, repo.VisitRow[]>()
+    const started = new Map<string, repo.VisitRow[]>()
+    const lastDone = new Map<string, repo.VisitRow | undefined>()
     for (const s of shifts) {
       const visits = await repo.shiftVisits(trx, s.id)
-      completed.set(
-        s.id,
-        visits.filter((v) => v.status === 'completed'),
-      )
       const planned = visits.filter((v) => v.status === 'planned')
-      for (const v of planned) existing.set(v.incident_id, v)
+      started.set(
+        s.id,
+        planned.filter((v) => v.planned_start <= now),
+      )
+      lastDone.set(
+        s.id,
+        visits
+          .filter((v) => v.status === 'completed')
+          .sort((a, b) => b.outcome_at!.getTime() - a.outcome_at!.getTime())[0],
+      )
+      const waiting = planned.filter((v) => v.planned_start > now)
+      for (const v of waiting) existing.set(v.incident_id, v)
       const onPlan = await repo.incidentFacts(
         trx,
-        planned.map((v) => v.incident_id),
+        waiting.map((v) => v.incident_id),
       )
-      const open = await repo.candidateFacts(trx, { shiftId: s.id, areas: s.areas, since, scope })
+      const open = await repo.candidateFacts(trx, {
+        shiftId: s.id,
+        areas: s.areas,
+        since,
+        scope: await this.shiftScope(trx, s),
+      })
+      const busy = new Set(started.get(s.id)!.map((v) => v.incident_id))
       for (const row of [...open, ...onPlan]) {
+        if (busy.has(row.id)) continue
         factRows.set(row.id, row)
         if (!shiftsOf.has(row.id)) shiftsOf.set(row.id, new Set())
         shiftsOf.get(row.id)!.add(s.id)
       }
     }
-    // Completed visits of these shifts are done: they are not candidates again in the same plan.
-    for (const visits of completed.values())
-      for (const v of visits) if (!existing.has(v.incident_id)) factRows.delete(v.incident_id)
     const ids = [...factRows.keys()]
     const [display, safe, outcomes, kinds] = await Promise.all([
       queueDisplayRows(trx, ids),
@@ -670,6 +873,12 @@ export class DeploymentService {
         },
       ]),
     )
+    // The planner writes times as minutes from midnight; on a clock-change day or after midnight
+    // those are not the wall clock, so its sentences are re-read as real times.
+    const wallClock = (text: string) =>
+      text.replace(/\b(\d{1,3}):(\d{2})\b/g, (_, h: string, m: string) =>
+        localWhen(time.toDate(Number(h) * 60 + Number(m)), lead.startsAt),
+      )
 
     const candidates: Candidate[] = ids.map((id) => {
       const facts = factsOf(factRows.get(id)!)
@@ -715,24 +924,26 @@ export class DeploymentService {
       }
     })
 
-    // Where each route starts: the base, or where the team last finished a visit if it is out already.
+    // Where each route starts: after a visit under way, where the team last finished one, or the base.
     const points: GeoPoint[] = []
     const routes: PlannerRoute[] = []
     for (const s of shifts) {
-      const done = completed.get(s.id)!.sort((a, b) => b.outcome_at!.getTime() - a.outcome_at!.getTime())[0]
       const base: GeoPoint = { latitude: s.base.latitude, longitude: s.base.longitude, areaKind: s.base.areaKind }
+      const current = started.get(s.id)!.sort((a, b) => b.planned_start.getTime() - a.planned_start.getTime())[0]
+      const from = current ?? (now > s.startsAt ? lastDone.get(s.id) : undefined)
       let start = base
-      if (done && now > s.startsAt) {
-        const at = await repo.incidentPoint(trx, done.incident_id)
+      if (from) {
+        const at = await repo.incidentPoint(trx, from.incident_id)
         if (at?.latitude != null && at.longitude != null)
           start = { latitude: at.latitude, longitude: at.longitude, areaKind: at.kind }
       }
+      const leaves = [s.startsAt, now, ...(current ? [current.planned_end] : [])].reduce((a, b) => (b > a ? b : a))
       points.push(start, base)
       routes.push({
         id: s.id,
         startLocation: points.length - 2,
         endLocation: points.length - 1,
-        startTime: time.toMinutes(now > s.startsAt ? now : s.startsAt),
+        startTime: time.toMinutes(leaves),
         endTime: time.toMinutes(s.endsAt),
       })
     }
@@ -802,68 +1013,104 @@ export class DeploymentService {
     if (violations.length)
       throw new Error(`The planner returned a plan that breaks its rules: ${violations.join('; ')}`)
     // The planner names routes by id; the team knows them by team and vehicle.
-    const crewOf = (text: string) =>
-      shifts.reduce(
-        (t, s) => t.replaceAll(`route ${s.id}`, `${s.teamName}${s.vehicle ? ` (${s.vehicle.callSign})` : ''}`),
-        text,
-      )
+    const crews = (text: string) => shifts.reduce((t, s) => t.replaceAll(`route ${s.id}`, crewName(s)), text)
     const sentence = (text: string) => text.charAt(0).toUpperCase() + text.slice(1)
-    for (const e of result.excluded) leftOut.set(e.visitId, { reason: e.reason, detail: sentence(crewOf(e.detail)) })
+    for (const e of result.excluded)
+      leftOut.set(e.visitId, { reason: e.reason, detail: sentence(wallClock(crews(e.detail))) })
 
-    const out = new Map<string, { changes: PlanChanges; incidentIds: string[]; source: string; warnings: string[] }>()
-    for (const route of result.routes) {
-      const writes = route.stops.map((stop, position) => {
-        const c = candidateOf.get(stop.visitId)!
-        const visit = existing.get(stop.visitId)
-        return {
-          incidentId: stop.visitId,
-          kind: c.kind,
-          position,
-          optionLabel: visits.find((v) => v.id === stop.visitId)!.options[stop.option]!.label,
-          arrival: time.toDate(stop.arrival),
-          start: time.toDate(stop.start),
-          end: time.toDate(stop.end),
-          travelMinutes: Math.round(stop.travelFromPrevious * 10) / 10,
-          pinned: visit?.shift_id === route.routeId ? visit.pinned : false,
-          fixedRank: visit?.shift_id === route.routeId ? visit.fixed_rank : null,
-          chosenBecause: c.because,
-        }
-      })
-      try {
-        await repo.replacePlannedVisits(trx, route.routeId, writes)
-      } catch (error) {
-        throw asDoubleBooking(error)
+    // A live incident the plan cannot keep is not dropped quietly: the change is refused.
+    for (const v of existing.values()) {
+      if (v.kind === 'live' && leftOut.has(v.incident_id)) {
+        const c = candidateOf.get(v.incident_id)
+        throw new ValidationError([
+          {
+            path: 'shift',
+            message: `The live incident ${c?.reference ?? ''} would no longer fit: ${leftOut.get(v.incident_id)!.detail}. Record its outcome, or send it to another team.`,
+          },
+        ])
       }
+    }
+
+    const plans = new Map<string, { changes: PlanChanges; incidentIds: string[] }>()
+    for (const route of result.routes) {
+      const kept = started.get(route.routeId)!.sort((a, b) => a.planned_start.getTime() - b.planned_start.getTime())
+      const writes = [
+        ...kept.map((v, position) => ({
+          incidentId: v.incident_id,
+          kind: v.kind,
+          position,
+          optionLabel: v.option_label,
+          arrival: v.planned_arrival,
+          start: v.planned_start,
+          end: v.planned_end,
+          travelMinutes: v.travel_minutes,
+          pinned: v.pinned,
+          fixedRank: v.fixed_rank,
+          chosenBecause: v.chosen_because,
+        })),
+        ...route.stops.map((stop, i) => {
+          const c = candidateOf.get(stop.visitId)!
+          const visit = existing.get(stop.visitId)
+          return {
+            incidentId: stop.visitId,
+            kind: c.kind,
+            position: kept.length + i,
+            optionLabel: visits.find((v) => v.id === stop.visitId)!.options[stop.option]!.label,
+            arrival: time.toDate(stop.arrival),
+            start: time.toDate(stop.start),
+            end: time.toDate(stop.end),
+            travelMinutes: Math.round(stop.travelFromPrevious * 10) / 10,
+            pinned: visit?.shift_id === route.routeId ? visit.pinned : false,
+            fixedRank: visit?.shift_id === route.routeId ? visit.fixed_rank : null,
+            chosenBecause: c.because,
+          }
+        }),
+      ]
+      await guardBooking(() => repo.replacePlannedVisits(trx, route.routeId, writes))
       const mine = candidates.filter((c) => c.shiftIds.includes(route.routeId) && leftOut.has(c.incidentId))
       await repo.replaceExclusions(
         trx,
         route.routeId,
         mine.map((c) => ({ incidentId: c.incidentId, ...leftOut.get(c.incidentId)! })),
       )
-      const refOf = (id: string) => candidateOf.get(id)?.reference ?? ''
+      const drops = await repo.drops(trx, route.routeId)
+      const refOf = (id: string) =>
+        candidateOf.get(id)?.reference ?? before?.stops.find((s) => s.incidentId === id)?.reference ?? ''
       // Sibling shifts are planned for the first time here: nothing to compare with.
       const changes = planChanges(route.routeId === lead.id ? before : null, {
         score: route.score,
         stops: writes.map((w) => ({ incidentId: w.incidentId, reference: refOf(w.incidentId), start: w.start })),
-        excluded: new Map([...leftOut].map(([id, l]) => [id, l.detail])),
+        excluded: new Map([
+          ...[...leftOut].map(([id, l]) => [id, l.detail] as const),
+          ...drops.map((d) => [d.incident_id, `dropped by the team: ${d.reason}`] as const),
+        ]),
       })
-      out.set(route.routeId, {
-        changes,
-        incidentIds: writes.map((w) => w.incidentId),
-        source: matrix.source,
-        warnings: matrix.warnings,
-      })
+      plans.set(route.routeId, { changes, incidentIds: writes.map((w) => w.incidentId) })
     }
-    return out
+    return { plans, leftOut, source: matrix.source, warnings: matrix.warnings }
   }
 }
 
-/** Two teams planning at once: the database refuses the second booking of a victim. */
-function asDoubleBooking(error: unknown): unknown {
+/** How a crew is named to teams: its team, and its vehicle where two crews share a team. */
+function crewName(s: Pick<ShiftRecord, 'teamName' | 'vehicle'>): string {
+  return `${s.teamName}${s.vehicle ? ` (${s.vehicle.callSign})` : ''}`
+}
+
+/** Writes a booking; the database refuses a victim booked by two teams at once. */
+async function guardBooking<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write()
+  } catch (error) {
+    throw asConflict(error)
+  }
+}
+
+/** Two teams planning at once: a refused double booking or a deadlock, either way "try again". */
+function asConflict(error: unknown): unknown {
   const code = (error as { code?: string }).code
-  if (code === '23505')
+  if (code === '23505' || code === '40P01')
     return new ConflictError(
-      'Another team has just planned one of these visits. Open the plan again to see the latest.',
+      'Another team has just changed a plan with one of these visits. Open the plan again to see the latest.',
     )
   return error
 }

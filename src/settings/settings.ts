@@ -35,6 +35,7 @@ const minutes = z
 const visitLength = z.number().int().min(5).max(480)
 const deploymentSchema = z.strictObject({
   custodyMarginMinutes: minutes,
+  assumedCustodyHours: z.number().int().min(1).max(96),
   liveResponseMinutes: minutes.min(5),
   visitMinutes: z.strictObject({ post_incident: visitLength, follow_up: visitLength, live: visitLength }),
 }) satisfies z.ZodType<DeploymentSettings>

@@ -24,6 +24,7 @@ const SAVED: Record<string, string> = {
   '1': 'Decision recorded',
   'safe-contact': 'Safe-contact times saved: plans made from now on respect them',
   consultation: 'Request sent to the health IDVAs on duty',
+  live: 'Sent to the team on shift: their plan has been re-made around it',
 }
 const QUEUE_CSV_HEADER = [
   'Force reference',

@@ -95,7 +95,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       shift_id uuid not null references shift(id),
       incident_id uuid not null references incident(id),
       kind text not null check (kind in ('post_incident', 'follow_up', 'live')),
-      status text not null default 'planned' check (status in ('planned', 'completed')),
+      -- 'lapsed': still planned when its shift ended or was cancelled; the victim is a candidate again.
+      status text not null default 'planned' check (status in ('planned', 'completed', 'lapsed')),
       position integer not null,
       option_label text not null,
       planned_arrival timestamptz not null,
