@@ -62,6 +62,22 @@ describeEachEngine('deployment routes', (engine) => {
     assert.ok(!after.body.includes('Route Road'), 'no address on the plan')
   })
 
+  it('warns when the rota changed the shift after its plan was made', async () => {
+    await t.deps.db
+      .updateTable('shift')
+      .set({ ends_at: new Date('2026-11-23T08:00:00Z') })
+      .where('id', '=', shift)
+      .execute()
+    const res = await page(`/deployment/shifts/${shift}`)
+    assert.match(res.body, /data-testid="stale"/)
+    await t.deps.db
+      .updateTable('shift')
+      .set({ ends_at: new Date('2026-11-23T15:00:00Z') })
+      .where('id', '=', shift)
+      .execute()
+    assert.doesNotMatch((await page(`/deployment/shifts/${shift}`)).body, /data-testid="stale"/)
+  })
+
   it('lists today’s shifts for a member of the rota', async () => {
     const res = await page('/deployment')
     assert.equal(res.statusCode, 200)

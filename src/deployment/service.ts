@@ -258,10 +258,17 @@ export class DeploymentService {
         })),
       )
       const planned = visits.filter((v) => v.status === 'planned')
+      // The rota may change a shift after its plan was made: say so rather than show a plan that no longer fits.
+      const outside = planned.some(
+        (v) => v.planned_start > now && (v.planned_start < shift.startsAt || v.planned_end > shift.endsAt),
+      )
       return {
         now,
         shift,
         readiness: shiftReadiness(shift),
+        stale: outside
+          ? 'The shift’s times changed after this plan was made: some visits fall outside them. Re-plan.'
+          : null,
         planned: planned.map((v) => ({ ...v, ...describe(v.incident_id), started: v.planned_start <= now })),
         completed: visits.filter((v) => v.status === 'completed').map((v) => ({ ...v, ...describe(v.incident_id) })),
         excluded: excluded
