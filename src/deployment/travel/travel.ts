@@ -5,8 +5,10 @@
  */
 import { OsrmUnavailable, osrmSource } from './osrm.ts'
 import { assertValidPoints, straightLineSource, type StraightLineConfig } from './straight-line.ts'
+import type { AreaKind } from '../../db/schema.ts'
 
-export type AreaKind = 'urban' | 'suburban' | 'rural'
+/** The area kinds stored on `area.kind`: the speeds differ by kind. */
+export type { AreaKind }
 
 export interface GeoPoint {
   latitude: number
