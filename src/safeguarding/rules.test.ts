@@ -1,0 +1,65 @@
+import { describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import {
+  compareForWorklist,
+  dueDateIssues,
+  isOverdue,
+  statusChangeIssues,
+  type ActionStatus,
+  type StatusChange,
+} from './rules.ts'
+
+describe('safeguarding action rules', () => {
+  const changes: { change: StatusChange; issue: RegExp | null }[] = [
+    { change: { from: 'requested', to: 'accepted', reason: null }, issue: null },
+    { change: { from: 'requested', to: 'in_progress', reason: null }, issue: null },
+    { change: { from: 'requested', to: 'done', reason: null }, issue: /can become accepted, in progress or declined/ },
+    { change: { from: 'accepted', to: 'done', reason: null }, issue: null },
+    { change: { from: 'in_progress', to: 'declined', reason: null }, issue: /Say why it was declined/ },
+    { change: { from: 'in_progress', to: 'declined', reason: '  ' }, issue: /Say why it was declined/ },
+    { change: { from: 'in_progress', to: 'declined', reason: 'Victim moved to another force area' }, issue: null },
+    { change: { from: 'done', to: 'in_progress', reason: null }, issue: /is closed: raise a new one/ },
+    { change: { from: 'declined', to: 'accepted', reason: null }, issue: /is closed/ },
+    { change: { from: 'accepted', to: 'accepted', reason: null }, issue: /already accepted/ },
+  ]
+  for (const { change, issue } of changes) {
+    it(`${change.from} → ${change.to}${change.reason ? ' with a reason' : ''}`, () => {
+      const found = statusChangeIssues(change)
+      if (issue === null) assert.deepEqual(found, [])
+      else assert.match(found[0]?.message ?? '', issue)
+    })
+  }
+
+  const overdue: { status: ActionStatus; dueOn: string; today: string; overdue: boolean }[] = [
+    { status: 'requested', dueOn: '2026-11-22', today: '2026-11-23', overdue: true },
+    { status: 'in_progress', dueOn: '2026-11-23', today: '2026-11-23', overdue: false },
+    { status: 'accepted', dueOn: '2026-11-24', today: '2026-11-23', overdue: false },
+    { status: 'done', dueOn: '2026-11-01', today: '2026-11-23', overdue: false },
+    { status: 'declined', dueOn: '2026-11-01', today: '2026-11-23', overdue: false },
+  ]
+  for (const c of overdue) {
+    it(`${c.status} due ${c.dueOn} on ${c.today} is ${c.overdue ? '' : 'not '}overdue`, () =>
+      assert.equal(isOverdue(c, c.today), c.overdue))
+  }
+
+  it('checks due dates', () => {
+    assert.match(dueDateIssues('2026-11-22', '2026-11-23')[0]!.message, /cannot be in the past/)
+    assert.deepEqual(dueDateIssues('2026-11-23', '2026-11-23'), [])
+    assert.match(dueDateIssues('2027-11-24', '2026-11-23')[0]!.message, /within a year/)
+  })
+
+  it('puts overdue actions first, then the soonest due', () => {
+    const at = new Date('2026-11-20T10:00:00Z')
+    const items = [
+      { id: 'later', status: 'requested' as const, dueOn: '2026-11-30', requestedAt: at },
+      { id: 'overdue', status: 'accepted' as const, dueOn: '2026-11-21', requestedAt: at },
+      { id: 'soon', status: 'in_progress' as const, dueOn: '2026-11-24', requestedAt: at },
+      { id: 'done-long-ago', status: 'done' as const, dueOn: '2026-11-01', requestedAt: at },
+    ]
+    items.sort((a, b) => compareForWorklist(a, b, '2026-11-23'))
+    assert.deepEqual(
+      items.map((i) => i.id),
+      ['overdue', 'done-long-ago', 'soon', 'later'],
+    )
+  })
+})
