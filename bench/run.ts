@@ -6,6 +6,7 @@
  *   access   what a record-level access check and its audit row add to a request
  *   audit    audit trail: bulk writes, hash-chain verification rows/s, one audit write p50/p95
  *   planner  the shift planner on TOPTW instances (gap to proven optima, time) and a realistic shift
+ *   tracker  the IDVA's tracker: a draft save and a submission, p50/p95
  */
 import { triageBench } from './triage-queue.ts'
 import { importBench } from './csv-import.ts'
@@ -13,6 +14,7 @@ import { startupBench } from './startup.ts'
 import { accessBench } from './access-check.ts'
 import { auditBench } from './audit-chain.ts'
 import { plannerBench } from './planner.ts'
+import { trackerBench } from './tracker-save.ts'
 
 const benches: Record<string, () => Promise<void>> = {
   triage: triageBench,
@@ -21,6 +23,7 @@ const benches: Record<string, () => Promise<void>> = {
   access: accessBench,
   audit: auditBench,
   planner: plannerBench,
+  tracker: trackerBench,
 }
 const name = process.argv[2] ?? ''
 const bench = benches[name]

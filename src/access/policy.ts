@@ -43,6 +43,7 @@ export const RESOURCES = {
   plan: 'Shift visit plans, visits and their outcomes, live incidents sent to a team',
   consultation: 'Consultations: officers asking an IDVA for advice on an incident',
   safecontact: 'When and how it is safe to contact a victim',
+  tracker: 'The IDVA’s engagement tracker: support offered and engagement, per contact',
 } as const
 export type Resource = keyof typeof RESOURCES
 
@@ -159,6 +160,21 @@ export const POLICY = {
     label: 'Record when it is safe to contact a victim',
     recordLevel: true,
     roles: CASE_WORKERS,
+  },
+  'tracker:record': {
+    label: 'Record the engagement tracker for a contact with a victim (drafts and submissions)',
+    recordLevel: true,
+    roles: { health_idva: 'agency' },
+  },
+  'tracker:view': {
+    label: 'Read the engagement tracker records of incidents they can open',
+    recordLevel: true,
+    roles: {
+      health_idva: 'agency',
+      detective_sergeant: 'agency',
+      op_provide_officer: 'team',
+      safeguarding_officer: 'team',
+    },
   },
   'agency:manage': {
     label: 'Manage agencies and information-sharing agreements',

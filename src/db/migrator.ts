@@ -6,6 +6,7 @@ import * as m0003 from './migrations/0003_access.ts'
 import * as m0004 from './migrations/0004_audit_chain.ts'
 import * as m0005 from './migrations/0005_sign_in_security.ts'
 import * as m0006 from './migrations/0006_deployment.ts'
+import * as m0007 from './migrations/0007_engagement.ts'
 
 // Listed explicitly so migrations run the same from source, tests and a bundled build.
 const migrations: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '0004_audit_chain': m0004,
   '0005_sign_in_security': m0005,
   '0006_deployment': m0006,
+  '0007_engagement': m0007,
 }
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => migrations }

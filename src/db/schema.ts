@@ -395,6 +395,38 @@ export interface ConsultationTable {
   minutes_taken: number | null
 }
 
+export interface TrackerContactTable {
+  id: Generated<string>
+  incident_id: string
+  person_id: string
+  visit_id: string | null
+  status: 'draft' | 'submitted'
+  draft: ColumnType<Record<string, unknown> | null, string | null, string | null>
+  mode: string | null
+  contact_at: Timestamp | null
+  place: string | null
+  place_other: string | null
+  idva_present: boolean | null
+  officer_present: boolean | null
+  others_present: string | null
+  support_offered: string[] | null
+  support_notes: string | null
+  engaged_investigation: string | null
+  engaged_investigation_reason: string | null
+  engaged_safeguarding: string | null
+  engaged_safeguarding_reason: string | null
+  previous_investigation: string | null
+  previous_safeguarding: string | null
+  children_count: number | null
+  children_needs: string | null
+  consent_to_share: string | null
+  share_with: string[] | null
+  created_by: string
+  created_at: Timestamp
+  updated_at: Timestamp
+  submitted_at: Timestamp | null
+}
+
 export interface DB {
   agency: AgencyTable
   app_user: AppUserTable
@@ -429,6 +461,7 @@ export interface DB {
   plan_exclusion: PlanExclusionTable
   plan_revision: PlanRevisionTable
   consultation: ConsultationTable
+  tracker_contact: TrackerContactTable
 }
 
 export type Incident = Selectable<IncidentTable>

@@ -41,6 +41,7 @@ import { DeploymentService } from '../deployment/service.ts'
 import { deploymentRoutes } from '../deployment/routes.ts'
 import { ConsultationService } from '../consultations/service.ts'
 import { consultationRoutes } from '../consultations/routes.ts'
+import { EngagementService } from '../engagement/service.ts'
 import { createViews, ASSET_ROOTS } from './views.ts'
 import { appStylesheet } from './styles.ts'
 import { assertRouteGuarded, enforceRouteAction, isApiRequest, zodIssues } from './http.ts'
@@ -84,6 +85,7 @@ export interface Services {
   rota: RotaService
   deployment: DeploymentService
   consultations: ConsultationService
+  engagement: EngagementService
 }
 
 export function createServices(deps: AppDeps): Services {
@@ -100,6 +102,7 @@ export function createServices(deps: AppDeps): Services {
     rota: new RotaService(deps.db, deps.clock, access),
     deployment: new DeploymentService(deps.db, deps.clock, access, { osrmUrl: deps.config.osrmUrl }),
     consultations: new ConsultationService(deps.db, deps.clock, access),
+    engagement: new EngagementService(deps.db, deps.clock, access),
   }
 }
 

@@ -1,0 +1,108 @@
+import type { Queryable } from '../db/database.ts'
+import type { TrackerRecord } from './tracker.ts'
+
+/** The incident's first victim and whether they are a repeat victim: what the tracker rules need. */
+export async function victimOf(db: Queryable, incidentId: string) {
+  return db
+    .selectFrom('incident as i')
+    .innerJoin('incident_person as p', 'p.incident_id', 'i.id')
+    .select(['p.id as person_id', 'i.prior_same_people_12m'])
+    .where('i.id', '=', incidentId)
+    .where('p.role', '=', 'victim')
+    .orderBy('p.position')
+    .limit(1)
+    .executeTakeFirst()
+}
+
+export function findContact(db: Queryable, id: string) {
+  return db.selectFrom('tracker_contact').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+export function visitIncident(db: Queryable, visitId: string) {
+  return db.selectFrom('visit').select(['incident_id']).where('id', '=', visitId).executeTakeFirst()
+}
+
+export async function insertDraft(
+  db: Queryable,
+  d: {
+    incidentId: string
+    personId: string
+    visitId: string | null
+    draft: Record<string, unknown>
+    by: string
+    at: Date
+  },
+): Promise<string> {
+  const row = await db
+    .insertInto('tracker_contact')
+    .values({
+      incident_id: d.incidentId,
+      person_id: d.personId,
+      visit_id: d.visitId,
+      status: 'draft',
+      draft: JSON.stringify(d.draft),
+      created_by: d.by,
+      created_at: d.at,
+      updated_at: d.at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return row.id
+}
+
+export async function updateDraft(db: Queryable, id: string, draft: Record<string, unknown>, at: Date) {
+  await db
+    .updateTable('tracker_contact')
+    .set({ draft: JSON.stringify(draft), updated_at: at })
+    .where('id', '=', id)
+    .where('status', '=', 'draft')
+    .execute()
+}
+
+/** Fills the columns from a validated record and marks it submitted; the draft is cleared. */
+export async function submit(db: Queryable, id: string, r: TrackerRecord, at: Date) {
+  await db
+    .updateTable('tracker_contact')
+    .set({
+      status: 'submitted',
+      draft: null,
+      mode: r.mode,
+      contact_at: r.contactAt,
+      place: r.place,
+      place_other: r.placeOther,
+      idva_present: r.idvaPresent,
+      officer_present: r.officerPresent,
+      others_present: r.othersPresent,
+      support_offered: r.supportOffered,
+      support_notes: r.supportNotes,
+      engaged_investigation: r.engagedInvestigation,
+      engaged_investigation_reason: r.engagedInvestigationReason,
+      engaged_safeguarding: r.engagedSafeguarding,
+      engaged_safeguarding_reason: r.engagedSafeguardingReason,
+      previous_investigation: r.previousInvestigation ?? null,
+      previous_safeguarding: r.previousSafeguarding ?? null,
+      children_count: r.childrenCount,
+      children_needs: r.childrenNeeds,
+      consent_to_share: r.consentToShare,
+      share_with: r.shareWith,
+      updated_at: at,
+      submitted_at: at,
+    })
+    .where('id', '=', id)
+    .execute()
+}
+
+/** An incident's submitted contacts, newest first, and the reader's own drafts. */
+export function contactsOf(db: Queryable, incidentId: string, userId: string) {
+  return db
+    .selectFrom('tracker_contact as c')
+    .innerJoin('app_user as u', 'u.id', 'c.created_by')
+    .selectAll('c')
+    .select('u.display_name as recorded_by')
+    .where('c.incident_id', '=', incidentId)
+    .where((eb) => eb.or([eb('c.status', '=', 'submitted'), eb('c.created_by', '=', userId)]))
+    .orderBy('c.status')
+    .orderBy('c.contact_at', 'desc')
+    .orderBy('c.updated_at', 'desc')
+    .execute()
+}
