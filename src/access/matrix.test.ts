@@ -155,6 +155,22 @@ const BODIES: Record<string, (f: BodyFixtures) => Record<string, unknown>> = {
   'PUT /api/v1/incidents/:id/safe-contact': () => ({ onlyWhileSuspectInCustody: false, windows: [] }),
   'POST /api/v1/incidents/:id/consultations': () => ({ question: 'Matrix question for the IDVA' }),
   'POST /api/v1/consultations/:id/advice': () => ({ advice: 'Matrix advice given', minutesTaken: 5 }),
+  'POST /api/v1/incidents/:id/tracker/drafts': () => ({ values: { place: 'home' } }),
+  'PUT /api/v1/incidents/:id/tracker/drafts/:draftId': () => ({ values: { place: 'gp' } }),
+  'POST /api/v1/incidents/:id/tracker': () => ({
+    values: {
+      mode: 'post_incident',
+      contactAt: hoursBefore(1).toISOString(),
+      place: 'home',
+      idvaPresent: true,
+      officerPresent: true,
+      supportOffered: ['safety_planning'],
+      engagedInvestigation: 'yes',
+      engagedSafeguarding: 'yes',
+      childrenCount: 0,
+      consentToShare: 'no',
+    },
+  }),
   // The rota. Shift changes run on the own agency's fixture shift in route order: once it is
   // cancelled, later changes are refused with 400, which is still past the access check.
   'POST /rota/shifts': () => ({
@@ -568,6 +584,38 @@ describeEachEngine('authorisation matrix', (engine) => {
     return path.replace(':visitId', id)
   }
 
+  /** A tracker draft of the fixture's incident for `:draftId`, the IDVA's (the only role that records). */
+  async function fillDraft(path: string, fixture: Fixture): Promise<string> {
+    if (!path.includes(':draftId')) return path
+    const incidentId = records.incident[fixture].id
+    const idva = users.get('health_idva')!.actor
+    const existing = await t.deps.db
+      .selectFrom('tracker_contact')
+      .select('id')
+      .where('incident_id', '=', incidentId)
+      .where('created_by', '=', idva.userId)
+      .where('status', '=', 'draft')
+      .executeTakeFirst()
+    const id =
+      existing?.id ??
+      (
+        await t.deps.db
+          .insertInto('tracker_contact')
+          .values({
+            incident_id: incidentId,
+            person_id: personIds[fixture],
+            status: 'draft',
+            draft: '{}',
+            created_by: idva.userId,
+            created_at: hoursBefore(1),
+            updated_at: hoursBefore(1),
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id
+    return path.replace(':draftId', id)
+  }
+
   /** Returns null when the cell behaves as the policy says, or what went wrong. */
   async function runCell(route: RouteEntry, role: Role, fixture: Fixture, kind: Kind | null): Promise<string | null> {
     const user = users.get(role)!
@@ -583,7 +631,8 @@ describeEachEngine('authorisation matrix', (engine) => {
           ? fill(route.url, PARAM_VALUES[k]!())
           : route.url
     const url =
-      (await fillVisit(path.replace(':incidentId', records.incident[fixture].id), fixture)) + (QUERIES[k] ?? '')
+      (await fillDraft(await fillVisit(path.replace(':incidentId', records.incident[fixture].id), fixture), fixture)) +
+      (QUERIES[k] ?? '')
     const isApi = url.startsWith('/api/')
     const body = BODIES[k]?.({
       personId: personIds[fixture],

@@ -5,7 +5,7 @@ import type { Actor } from '../auth/actor.ts'
 import type { AccessService } from '../access/service.ts'
 import { recordAudit } from '../audit/audit.ts'
 import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../common/errors.ts'
-import { TRACKER_FIELDS, trackerIssues, trackerSchema } from './tracker.ts'
+import { TRACKER_FIELDS, trackerIssues, trackerSchema, type TrackerRecord } from './tracker.ts'
 import * as repo from './repository.ts'
 
 /**
@@ -90,10 +90,28 @@ export class EngagementService {
     await this.access.check(actor, 'tracker:record', 'incident', incidentId)
     const parsed = trackerSchema.safeParse(input.values)
     if (!parsed.success) throw new ValidationError(issuesOf(parsed.error))
+    return this.write(actor, incidentId, { ...input, record: parsed.data })
+  }
+
+  /** `submit` for a record its caller has already parsed with `trackerSchema` (the API's route). */
+  async submitRecord(
+    actor: Actor,
+    incidentId: string,
+    input: { draftId?: string | null; visitId?: string | null; record: TrackerRecord },
+  ): Promise<string> {
+    await this.access.check(actor, 'tracker:record', 'incident', incidentId)
+    return this.write(actor, incidentId, input)
+  }
+
+  private async write(
+    actor: Actor,
+    incidentId: string,
+    input: { draftId?: string | null; visitId?: string | null; record: TrackerRecord },
+  ): Promise<string> {
     const now = this.clock.now()
     return this.db.transaction().execute(async (trx) => {
       const victim = await this.victim(trx, incidentId)
-      const issues = trackerIssues(parsed.data, { repeatVictim: victim.prior_same_people_12m > 0, now })
+      const issues = trackerIssues(input.record, { repeatVictim: victim.prior_same_people_12m > 0, now })
       if (issues.length) throw new ValidationError(issues)
       let id = input.draftId ?? null
       if (id) await this.ownDraft(trx, actor, incidentId, id)
@@ -106,7 +124,7 @@ export class EngagementService {
           by: actor.userId,
           at: now,
         })
-      await repo.submit(trx, id, parsed.data, now)
+      await repo.submit(trx, id, input.record, now)
       await recordAudit(trx, actor, now, {
         action: 'collect',
         recordType: 'tracker_contact',

@@ -42,6 +42,7 @@ import { deploymentRoutes } from '../deployment/routes.ts'
 import { ConsultationService } from '../consultations/service.ts'
 import { consultationRoutes } from '../consultations/routes.ts'
 import { EngagementService } from '../engagement/service.ts'
+import { engagementRoutes } from '../engagement/routes.ts'
 import { createViews, ASSET_ROOTS } from './views.ts'
 import { appStylesheet } from './styles.ts'
 import { assertRouteGuarded, enforceRouteAction, isApiRequest, zodIssues } from './http.ts'
@@ -292,6 +293,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     rotaRoutes(scope, ctx)
     deploymentRoutes(scope, ctx)
     consultationRoutes(scope, ctx)
+    engagementRoutes(scope, ctx)
   })
   app.get('/api/v1/openapi.json', { schema: { hide: true }, config: { action: 'reference:view' } }, async () =>
     app.swagger(),
