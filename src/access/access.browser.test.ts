@@ -1,16 +1,8 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import type { Browser } from 'playwright-core'
 import { testContext, type TestContext } from '../test-support/app.ts'
 import { anIncident, aPerson, aSuspect } from '../test-support/builders.ts'
-import {
-  checkTab,
-  launchBrowser,
-  openTab,
-  startApp,
-  type BrowserTab,
-  type RunningApp,
-} from '../test-support/browser.ts'
+import { browserSession, checkTab, type BrowserSession, type BrowserTab } from '../test-support/browser.ts'
 import { SignInPage } from '../test-support/pages/sign-in.ts'
 import { IncidentPage } from '../test-support/pages/incident.ts'
 import { AccessLogPage } from '../test-support/pages/governance-access-log.ts'
@@ -22,8 +14,7 @@ const REASON = 'Planning a joint visit with the health IDVA'
 // PGlite only, like the other browser suites: the service and route tests cover both engines.
 describe('health separation and masked addresses in the browser [pglite]', () => {
   let ctx: TestContext
-  let running: RunningApp
-  let browser: Browser
+  let session: BrowserSession
   let id: string
   let reference: string
 
@@ -41,27 +32,24 @@ describe('health separation and masked addresses in the browser [pglite]', () =>
     )
     id = created.id
     reference = created.forceReference
-    running = await startApp(ctx)
-    browser = await launchBrowser()
+    session = await browserSession(ctx)
   })
 
   after(async () => {
-    await browser?.close()
-    await running?.close()
-    await ctx?.close()
+    await (session ? session.close() : ctx?.close())
   })
 
   /** A fresh browser context signed in as `username`: each user has their own cookies. */
   async function signedIn(username: string): Promise<BrowserTab> {
-    const tab = await openTab(browser)
-    await new SignInPage(tab.page, running.baseUrl).goto().then((p) => p.signIn(username))
+    const tab = await session.tab()
+    await new SignInPage(tab.page, session.baseUrl).goto().then((p) => p.signIn(username))
     return tab
   }
 
   it('shows the health panel to the health IDVA', async () => {
     const tab = await signedIn('idva')
     const { context, page } = tab
-    const incident = await new IncidentPage(page, running.baseUrl).goto(id)
+    const incident = await new IncidentPage(page, session.baseUrl).goto(id)
     const panel = await incident.healthPanel()
     assert.ok(panel?.includes(NHS), panel ?? 'no health panel')
     assert.match(panel!, /Pregnant, 30 weeks/)
@@ -72,7 +60,7 @@ describe('health separation and masked addresses in the browser [pglite]', () =>
   it('shows the same incident to a sergeant without the health panel, and with the address hidden', async () => {
     const tab = await signedIn('sergeant')
     const { context, page } = tab
-    const incident = await new IncidentPage(page, running.baseUrl).goto(id)
+    const incident = await new IncidentPage(page, session.baseUrl).goto(id)
     assert.equal(await incident.heading(), `Incident ${reference}`)
     assert.equal(await incident.healthPanel(), null)
     const html = await page.content()
@@ -100,7 +88,7 @@ describe('health separation and masked addresses in the browser [pglite]', () =>
   it("lists the reveal, with its reason, in the record's access log", async () => {
     const tab = await signedIn('governance')
     const { context, page } = tab
-    const log = await new AccessLogPage(page, running.baseUrl).goto({ record: reference })
+    const log = await new AccessLogPage(page, session.baseUrl).goto({ record: reference })
     const reveal = (await log.entries()).find((e) => e.justification === REASON)
     assert.ok(reveal, 'the reveal is in the log')
     assert.equal(reveal.username, 'sergeant')

@@ -1,8 +1,8 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { testContext, type TestContext } from '../test-support/app.ts'
-import { checkTab, openTab, launchBrowser, startApp, type PageWatch, type RunningApp } from '../test-support/browser.ts'
+import { browserSession, checkTab, type BrowserSession, type PageWatch } from '../test-support/browser.ts'
 import { SignInPage } from '../test-support/pages/sign-in.ts'
 import { AdminUsersPage } from '../test-support/pages/admin-users.ts'
 import { AdminNewUserPage } from '../test-support/pages/admin-user-form.ts'
@@ -11,10 +11,7 @@ import { AdminUserPage } from '../test-support/pages/admin-user.ts'
 // PGlite only, like the triage journey: the routes and service tests run every query on both engines.
 describe('administering users in the browser [pglite]', () => {
   let ctx: TestContext
-  let running: RunningApp
-  let browser: Browser
-  let adminContext: BrowserContext
-  let userContext: BrowserContext
+  let session: BrowserSession
   let page: Page
   let newcomer: Page
   let watch: PageWatch
@@ -24,27 +21,22 @@ describe('administering users in the browser [pglite]', () => {
 
   before(async () => {
     ctx = await testContext('pglite')
-    running = await startApp(ctx)
-    browser = await launchBrowser()
-    ;({ context: adminContext, page: page, watch } = await openTab(browser))
+    session = await browserSession(ctx)
+    ;({ page, watch } = await session.tab())
     // The new user signs in from their own browser, with their own cookies.
-    ;({ context: userContext, page: newcomer } = await openTab(browser))
+    ;({ page: newcomer } = await session.tab())
   })
 
   after(async () => {
-    await userContext?.close()
-    await adminContext?.close()
-    await browser?.close()
-    await running?.close()
-    await ctx?.close()
+    await (session ? session.close() : ctx?.close())
   })
 
   const checkPage = (label: string) => checkTab({ page, watch }, label)
 
   it('shows an administrator the users, with the administration sections', async () => {
-    await page.goto(`${running.baseUrl}/admin/users`)
-    await new SignInPage(page, running.baseUrl).signIn('admin')
-    const users = new AdminUsersPage(page, running.baseUrl)
+    await page.goto(`${session.baseUrl}/admin/users`)
+    await new SignInPage(page, session.baseUrl).signIn('admin')
+    const users = new AdminUsersPage(page, session.baseUrl)
     assert.equal(new URL(page.url()).pathname, '/admin/users')
     assert.equal(await users.heading(), 'Users')
     assert.deepEqual(await users.sections(), { names: ['Users', 'Teams', 'Agencies'], current: 'Users' })
@@ -62,7 +54,7 @@ describe('administering users in the browser [pglite]', () => {
   })
 
   it('explains what is wrong with an incomplete new user', async () => {
-    form = await new AdminUsersPage(page, running.baseUrl).addUser()
+    form = await new AdminUsersPage(page, session.baseUrl).addUser()
     assert.equal(await form.heading(), 'Add a user')
     await checkPage('add a user')
     await form.submit({
@@ -105,9 +97,9 @@ describe('administering users in the browser [pglite]', () => {
   })
 
   it('lets the new user sign in', async () => {
-    await newcomer.goto(`${running.baseUrl}/sign-in`)
-    await new SignInPage(newcomer, running.baseUrl).signIn('jo.example', password)
-    await newcomer.goto(`${running.baseUrl}/`)
+    await newcomer.goto(`${session.baseUrl}/sign-in`)
+    await new SignInPage(newcomer, session.baseUrl).signIn('jo.example', password)
+    await newcomer.goto(`${session.baseUrl}/`)
     assert.match(await newcomer.locator('.app-user-bar').innerText(), /Signed in as Jo Example/)
   })
 
@@ -128,7 +120,7 @@ describe('administering users in the browser [pglite]', () => {
   })
 
   it('lists the account among the disabled ones', async () => {
-    const users = await new AdminUsersPage(page, running.baseUrl).goto()
+    const users = await new AdminUsersPage(page, session.baseUrl).goto()
     await users.filter({ status: 'Disabled' })
     assert.deepEqual(await users.rows(), [
       {
@@ -156,7 +148,7 @@ describe('administering users in the browser [pglite]', () => {
     await page.waitForURL(/\/admin\/agencies\/[0-9a-f-]{36}$/)
     await checkPage('agency')
     await page.screenshot({ path: '/tmp/provide-admin-agency.png', fullPage: true })
-    await page.goto(`${running.baseUrl}/admin/teams/new`)
+    await page.goto(`${session.baseUrl}/admin/teams/new`)
     await checkPage('add a team')
   })
 

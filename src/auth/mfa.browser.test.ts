@@ -1,8 +1,8 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { testContext, type TestContext } from '../test-support/app.ts'
-import { checkTab, openTab, launchBrowser, startApp, type PageWatch, type RunningApp } from '../test-support/browser.ts'
+import { browserSession, checkTab, type BrowserSession, type PageWatch } from '../test-support/browser.ts'
 import { SignInPage } from '../test-support/pages/sign-in.ts'
 import { EnrolPage, RecoveryCodesPage, signOut, VerifyPage } from '../test-support/pages/two-step.ts'
 import { writeSetting } from '../settings/settings.ts'
@@ -11,9 +11,7 @@ import { totp, TOTP_STEP_SECONDS } from './totp.ts'
 // PGlite only, like the other browser suites: the service and route tests cover both engines.
 describe('two-step sign-in in the browser [pglite]', () => {
   let ctx: TestContext
-  let running: RunningApp
-  let browser: Browser
-  let context: BrowserContext
+  let session: BrowserSession
   let page: Page
   let watch: PageWatch
   let secret: Buffer
@@ -25,26 +23,22 @@ describe('two-step sign-in in the browser [pglite]', () => {
   before(async () => {
     ctx = await testContext('pglite')
     await writeSetting(ctx.deps.db, 'auth.mfaRequired', true)
-    running = await startApp(ctx)
-    browser = await launchBrowser()
-    ;({ context: context, page: page, watch } = await openTab(browser))
+    session = await browserSession(ctx)
+    ;({ page, watch } = await session.tab())
   })
 
   after(async () => {
-    await context?.close()
-    await browser?.close()
-    await running?.close()
-    await ctx?.close()
+    await (session ? session.close() : ctx?.close())
   })
 
   const checkPage = (label: string) => checkTab({ page, watch }, label)
 
   // One sergeant's first sign-in where two-step sign-in is required, then the next ones.
   it('asks for an authenticator to be set up after the password, before anything else', async () => {
-    await page.goto(`${running.baseUrl}/triage`)
-    await new SignInPage(page, running.baseUrl).signIn('sergeant')
+    await page.goto(`${session.baseUrl}/triage`)
+    await new SignInPage(page, session.baseUrl).signIn('sergeant')
     assert.equal(path(), '/sign-in/enrol')
-    assert.equal(await new SignInPage(page, running.baseUrl).heading(), 'Set up two-step sign-in')
+    assert.equal(await new SignInPage(page, session.baseUrl).heading(), 'Set up two-step sign-in')
     const enrol = new EnrolPage(page)
     assert.equal(await enrol.qrCodeLoaded(), true)
     secret = await enrol.secret()
@@ -69,7 +63,7 @@ describe('two-step sign-in in the browser [pglite]', () => {
   it('asks for a code at the next sign-in', async () => {
     await signOut(page)
     ctx.clock.advance(TOTP_STEP_SECONDS * 1000)
-    await new SignInPage(page, running.baseUrl).signIn('sergeant')
+    await new SignInPage(page, session.baseUrl).signIn('sergeant')
     assert.equal(path(), '/sign-in/verify')
     await checkPage('enter your code')
     const verify = new VerifyPage(page)
@@ -82,7 +76,7 @@ describe('two-step sign-in in the browser [pglite]', () => {
 
   it('signs in with a recovery code when the phone is lost, and says what to do next', async () => {
     await signOut(page)
-    await new SignInPage(page, running.baseUrl).signIn('sergeant')
+    await new SignInPage(page, session.baseUrl).signIn('sergeant')
     await new VerifyPage(page).enter(recoveryCodes[0]!)
     assert.equal(path(), '/account/security')
     assert.match(await page.locator('.govuk-notification-banner').innerText(), /You have 9 left/)

@@ -164,16 +164,21 @@ export function isoDate(year: number, month: number, day: number): string | null
  * start of the day after `to`, exclusive, so 'to 23/11/2026' includes the whole of that day.
  */
 export function ukDateRange(from: string | undefined, to: string | undefined): { start?: Date; end?: Date } {
-  const midnight = (iso: string, plusDays = 0) => {
-    const [y, m, d] = iso.split('-').map(Number) as [number, number, number]
-    const day = new Date(Date.UTC(y, m - 1, d + plusDays))
-    return zonedWallTimeToInstant({
-      year: day.getUTCFullYear(),
-      month: day.getUTCMonth() + 1,
-      day: day.getUTCDate(),
-      hour: 0,
-      minute: 0,
-    })
-  }
-  return { start: from ? midnight(from) : undefined, end: to ? midnight(to, 1) : undefined }
+  return { start: from ? localMidnight(from) : undefined, end: to ? localMidnight(to, 1) : undefined }
+}
+
+/**
+ * The midnight that starts the local day of `date` (an instant, or a 'YYYY-MM-DD' calendar date),
+ * `plusDays` days later: a local day is 23 or 25 hours long when the clocks change.
+ */
+export function localMidnight(date: Date | string, plusDays = 0, timeZone = UK_TIME_ZONE): Date {
+  const [y, m, d] =
+    typeof date === 'string'
+      ? (date.split('-').map(Number) as [number, number, number])
+      : (({ year, month, day }) => [year, month, day])(localParts(date, timeZone))
+  const day = new Date(Date.UTC(y, m - 1, d + plusDays))
+  return zonedWallTimeToInstant(
+    { year: day.getUTCFullYear(), month: day.getUTCMonth() + 1, day: day.getUTCDate(), hour: 0, minute: 0 },
+    timeZone,
+  )
 }

@@ -1,17 +1,9 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import type { Browser } from 'playwright-core'
 import { systemActor } from '../auth/actor.ts'
 import { testContext, type TestContext } from '../test-support/app.ts'
 import { anIncident, aPerson, aSuspect } from '../test-support/builders.ts'
-import {
-  checkTab,
-  openTab,
-  launchBrowser,
-  startApp,
-  type BrowserTab,
-  type RunningApp,
-} from '../test-support/browser.ts'
+import { browserSession, checkTab, type BrowserSession, type BrowserTab } from '../test-support/browser.ts'
 import { aShift } from '../test-support/deployment.ts'
 import { SignInPage } from '../test-support/pages/sign-in.ts'
 import { ShiftPlanPage } from '../test-support/pages/shift-plan.ts'
@@ -21,8 +13,7 @@ const SURNAMES = ['Ashby', 'Baxter', 'Chapman', 'Dixon', 'Ellis', 'Foster', 'Gib
 // PGlite only, as the other browser suites: the service tests run every query on both engines.
 describe('a joint team’s shift in the browser [pglite]', () => {
   let ctx: TestContext
-  let running: RunningApp
-  let browser: Browser
+  let session: BrowserSession
   let team: BrowserTab
   let sergeant: BrowserTab
   let plan: ShiftPlanPage
@@ -52,23 +43,18 @@ describe('a joint team’s shift in the browser [pglite]', () => {
     for (let i = 0; i < 9; i++) await add(i, true)
     live = await add(9, false)
     shift = await aShift(ctx.deps.db)
-    running = await startApp(ctx)
-    browser = await launchBrowser()
-    team = await openTab(browser)
-    sergeant = await openTab(browser)
-    plan = new ShiftPlanPage(team.page, running.baseUrl)
+    session = await browserSession(ctx)
+    team = await session.tab()
+    sergeant = await session.tab()
+    plan = new ShiftPlanPage(team.page, session.baseUrl)
   })
 
   after(async () => {
-    await team?.context.close()
-    await sergeant?.context.close()
-    await browser?.close()
-    await running?.close()
-    await ctx?.close()
+    await (session ? session.close() : ctx?.close())
   })
 
   it('opens the team’s shift and makes the plan', async () => {
-    await new SignInPage(team.page, running.baseUrl).goto().then((p) => p.signIn('provide-officer'))
+    await new SignInPage(team.page, session.baseUrl).goto().then((p) => p.signIn('provide-officer'))
     await plan.openFromMyShifts('Op Provide: Blackpool, Fylde and Wyre')
     assert.equal(await plan.heading(), 'Plan: Op Provide: Blackpool, Fylde and Wyre')
     await checkTab(team, 'shift plan before planning')
@@ -95,8 +81,8 @@ describe('a joint team’s shift in the browser [pglite]', () => {
   })
 
   it('receives a live incident sent by the sergeant, and sees what moved', async () => {
-    await new SignInPage(sergeant.page, running.baseUrl).goto().then((p) => p.signIn('sergeant'))
-    await sergeant.page.goto(`${running.baseUrl}/triage/incidents/${live.id}`)
+    await new SignInPage(sergeant.page, session.baseUrl).goto().then((p) => p.signIn('sergeant'))
+    await sergeant.page.goto(`${session.baseUrl}/triage/incidents/${live.id}`)
     await sergeant.page.getByTestId('send-live').click()
     await sergeant.page.waitForURL(/send-live$/)
     await checkTab(sergeant, 'send a live incident')
@@ -136,7 +122,7 @@ describe('a joint team’s shift in the browser [pglite]', () => {
     await team.page.getByRole('button', { name: 'Record the outcome' }).click()
     await team.page.getByText('Choose what happened').first().waitFor()
     await checkTab(team, 'outcome form with an error')
-    await team.page.goto(`${running.baseUrl}/deployment/shifts/${shift}/print`)
+    await team.page.goto(`${session.baseUrl}/deployment/shifts/${shift}/print`)
     assert.match(await team.page.getByRole('heading', { level: 1 }).innerText(), /Visit plan/)
     await checkTab(team, 'printable plan')
   })

@@ -1,4 +1,4 @@
-import { localParts, zonedWallTimeToInstant } from '../common/uk-time.ts'
+import { localMidnight, localParts, zonedWallTimeToInstant } from '../common/uk-time.ts'
 import type { FieldIssue } from '../common/errors.ts'
 import type { VisitKind, VisitOutcome } from '../db/schema.ts'
 import { custodyPosition, localWhen, type CustodyFacts, type PriorityScore } from '../triage/rules.ts'
@@ -88,7 +88,7 @@ export function weeklyPeriods(windows: readonly WeeklyWindow[], from: Date, to: 
   for (let offset = -1; ; offset++) {
     const day = new Date(Date.UTC(first.year, first.month - 1, first.day + offset))
     const date = { year: day.getUTCFullYear(), month: day.getUTCMonth() + 1, day: day.getUTCDate() }
-    const dayStart = zonedWallTimeToInstant({ ...date, hour: 0, minute: 0 })
+    const dayStart = localMidnight(from, offset)
     if (dayStart >= to) break
     const weekday = ((day.getUTCDay() + 6) % 7) + 1
     for (const w of windows) {

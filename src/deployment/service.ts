@@ -8,7 +8,7 @@ import type { AccessService } from '../access/service.ts'
 import { incidentFactsMany, sharingAgencies } from '../access/repository.ts'
 import { reaches, type ScopeFilter } from '../access/rules.ts'
 import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../common/errors.ts'
-import { localParts, zonedWallTimeToInstant } from '../common/uk-time.ts'
+import { localMidnight } from '../common/uk-time.ts'
 import { readSettings } from '../settings/settings.ts'
 import { factsOf } from '../triage/service.ts'
 import { localWhen, priorityScore } from '../triage/rules.ts'
@@ -96,8 +96,7 @@ export type SafeContactInput = z.input<typeof safeContactSchema>
 
 /** Minutes since local midnight of the shift's day: what the planner works in (see planner/types.ts). */
 function timeBase(shiftStart: Date) {
-  const p = localParts(shiftStart)
-  const origin = zonedWallTimeToInstant({ year: p.year, month: p.month, day: p.day, hour: 0, minute: 0 })
+  const origin = localMidnight(shiftStart)
   return {
     toMinutes: (d: Date) => (d.getTime() - origin.getTime()) / MINUTE_MS,
     toDate: (m: number) => new Date(origin.getTime() + Math.round(m * 60) * 1000),
@@ -165,18 +164,12 @@ export class DeploymentService {
 
   /** Today's (UK local day's) shifts the actor is on, and their teams' other shifts. */
   async myShifts(actor: Actor) {
-    const p = localParts(this.clock.now())
-    const midnight = (dayOffset: number) => {
-      const d = new Date(Date.UTC(p.year, p.month - 1, p.day + dayOffset))
-      return zonedWallTimeToInstant({
-        year: d.getUTCFullYear(),
-        month: d.getUTCMonth() + 1,
-        day: d.getUTCDate(),
-        hour: 0,
-        minute: 0,
-      })
-    }
-    const ids = await repo.shiftsForUser(this.db, { userId: actor.userId, from: midnight(0), to: midnight(1) })
+    const now = this.clock.now()
+    const ids = await repo.shiftsForUser(this.db, {
+      userId: actor.userId,
+      from: localMidnight(now),
+      to: localMidnight(now, 1),
+    })
     const shifts = (await Promise.all(ids.map((id) => getShift(this.db, id)))).filter(
       (s): s is ShiftRecord => s !== undefined,
     )
@@ -240,7 +233,7 @@ export class DeploymentService {
           reference: d.force_reference,
           area: d.area,
           postcode: d.postcode,
-          victimName: [d.victim_first_name, d.victim_last_name].filter(Boolean).join(' ') || null,
+          victimName: d.victim_name,
           latitude: d.latitude,
           longitude: d.longitude,
         }
@@ -880,13 +873,6 @@ export class DeploymentService {
         },
       ]),
     )
-    // The planner writes times as minutes from midnight; on a clock-change day or after midnight
-    // those are not the wall clock, so its sentences are re-read as real times.
-    const wallClock = (text: string) =>
-      text.replace(/\b(\d{1,3}):(\d{2})\b/g, (_, h: string, m: string) =>
-        localWhen(time.toDate(Number(h) * 60 + Number(m)), lead.startsAt),
-      )
-
     const candidates: Candidate[] = ids.map((id) => {
       const facts = factsOf(factRows.get(id)!)
       const d = displayOf.get(id)!
@@ -911,7 +897,7 @@ export class DeploymentService {
         reference: d.force_reference,
         area: d.area,
         postcode: d.postcode,
-        victimName: [d.victim_first_name, d.victim_last_name].filter(Boolean).join(' ') || null,
+        victimName: d.victim_name,
         point:
           d.latitude === null || d.longitude === null
             ? null
@@ -948,6 +934,7 @@ export class DeploymentService {
       points.push(start, base)
       routes.push({
         id: s.id,
+        label: crewName(s),
         startLocation: points.length - 2,
         endLocation: points.length - 1,
         startTime: time.toMinutes(leaves),
@@ -986,6 +973,7 @@ export class DeploymentService {
       const owner = visit ? visit.shift_id : undefined
       visits.push({
         id: c.incidentId,
+        label: c.reference,
         prize: c.prize,
         options: [{ location: points.length - 1, windows, serviceMinutes: c.serviceMinutes, label: 'home' }],
         routeIds: owner ? [owner] : c.shiftIds,
@@ -1012,6 +1000,8 @@ export class DeploymentService {
       options: {
         ...(this.options.plannerTimeLimitMs ? { timeLimitMs: this.options.plannerTimeLimitMs } : {}),
         seed: 1,
+        // Reasons in wall-clock time, right on a clock-change day and past midnight.
+        formatTime: (minutes) => localWhen(time.toDate(minutes), lead.startsAt),
       },
     }
     const result = plan(input)
@@ -1019,11 +1009,8 @@ export class DeploymentService {
     // Never store a plan that breaks a window or the shift end: that is a planner bug, not a plan.
     if (violations.length)
       throw new Error(`The planner returned a plan that breaks its rules: ${violations.join('; ')}`)
-    // The planner names routes by id; the team knows them by team and vehicle.
-    const crews = (text: string) => shifts.reduce((t, s) => t.replaceAll(`route ${s.id}`, crewName(s)), text)
     const sentence = (text: string) => text.charAt(0).toUpperCase() + text.slice(1)
-    for (const e of result.excluded)
-      leftOut.set(e.visitId, { reason: e.reason, detail: sentence(wallClock(crews(e.detail))) })
+    for (const e of result.excluded) leftOut.set(e.visitId, { reason: e.reason, detail: sentence(e.detail) })
 
     // A live incident the plan cannot keep is not dropped quietly: the change is refused.
     for (const v of existing.values()) {

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { systemActor, type Actor } from '../auth/actor.ts'
 import { findUserByUsername } from '../auth/repository.ts'
 import { ROLES, ROLE_LABELS } from '../auth/roles.ts'
@@ -9,7 +9,7 @@ import { recordAudit } from '../audit/audit.ts'
 import { testContext, type TestContext } from '../test-support/app.ts'
 import { anIncident, aPerson, aSuspect } from '../test-support/builders.ts'
 import { FIXED_NOW, hoursAfter } from '../test-support/clock.ts'
-import { checkTab, openTab, launchBrowser, startApp, type PageWatch, type RunningApp } from '../test-support/browser.ts'
+import { browserSession, checkTab, type BrowserSession, type PageWatch } from '../test-support/browser.ts'
 import { SignInPage } from '../test-support/pages/sign-in.ts'
 import { PolicyPage } from '../test-support/pages/governance-policy.ts'
 import { AccessLogPage, PersonSearchPage } from '../test-support/pages/governance-access-log.ts'
@@ -18,9 +18,7 @@ import { BreakGlassPage } from '../test-support/pages/governance-break-glass.ts'
 // PGlite only, like the other browser suites: the route tests run every query on both engines.
 describe('information governance in the browser [pglite]', () => {
   let ctx: TestContext
-  let running: RunningApp
-  let browser: Browser
-  let context: BrowserContext
+  let session: BrowserSession
   let page: Page
   let watch: PageWatch
   let grantId: string
@@ -87,30 +85,26 @@ describe('information governance in the browser [pglite]', () => {
       .executeTakeFirstOrThrow()
     grantId = grant.id
 
-    running = await startApp(ctx)
-    browser = await launchBrowser()
-    ;({ context: context, page: page, watch } = await openTab(browser))
+    session = await browserSession(ctx)
+    ;({ page, watch } = await session.tab())
   })
 
   after(async () => {
-    await context?.close()
-    await browser?.close()
-    await running?.close()
-    await ctx?.close()
+    await (session ? session.close() : ctx?.close())
   })
 
   const checkPage = (label: string) => checkTab({ page, watch }, label)
 
   it('shows the governance start page with the review work waiting', async () => {
-    await page.goto(`${running.baseUrl}/governance`)
-    await new SignInPage(page, running.baseUrl).signIn('governance')
+    await page.goto(`${session.baseUrl}/governance`)
+    await new SignInPage(page, session.baseUrl).signIn('governance')
     assert.equal(new URL(page.url()).pathname, '/governance')
     assert.match(await page.getByTestId('unreviewed-count').innerText(), /1 waiting for review/)
     await checkPage('governance start page')
   })
 
   it('shows the access policy as a table of every action by every role', async () => {
-    const policy = await new PolicyPage(page, running.baseUrl).goto()
+    const policy = await new PolicyPage(page, session.baseUrl).goto()
     assert.deepEqual(
       await policy.roles(),
       ROLES.map((r) => ROLE_LABELS[r]),
@@ -123,7 +117,7 @@ describe('information governance in the browser [pglite]', () => {
   })
 
   it('finds a person and shows who looked at their records across incidents', async () => {
-    const search = await new PersonSearchPage(page, running.baseUrl).goto()
+    const search = await new PersonSearchPage(page, session.baseUrl).goto()
     await checkPage('person search')
     await search.search({ lastName: 'tested', dateOfBirth: { day: '12', month: '4', year: '1991' } })
     const found = await search.people()
@@ -148,7 +142,7 @@ describe('information governance in the browser [pglite]', () => {
   })
 
   it('filters the log by user and UK dates, and explains a date it cannot read', async () => {
-    const log = await new AccessLogPage(page, running.baseUrl).goto()
+    const log = await new AccessLogPage(page, session.baseUrl).goto()
     await log.filter({ username: 'idva', from: '23/11/2026', to: '23/11/2026' })
     const entries = await log.entries()
     assert.deepEqual(
@@ -164,7 +158,7 @@ describe('information governance in the browser [pglite]', () => {
   })
 
   it('reviews break-glass access', async () => {
-    const glass = await new BreakGlassPage(page, running.baseUrl).goto()
+    const glass = await new BreakGlassPage(page, session.baseUrl).goto()
     assert.equal(await glass.unreviewedCount(), 1)
     const [row] = await glass.rows()
     assert.equal(row!.grantId, grantId)

@@ -14,7 +14,7 @@ const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')
 export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']
 
 /** Debian's Chromium, which `npm test` checks for; no browser is ever downloaded. */
-export async function launchBrowser(): Promise<Browser> {
+async function launchBrowser(): Promise<Browser> {
   const executablePath = process.env.CHROMIUM_PATH
   if (!executablePath) throw new Error('CHROMIUM_PATH is not set. Run the suite with `npm test`.')
   return chromium.launch({
@@ -31,13 +31,13 @@ export async function launchBrowser(): Promise<Browser> {
   })
 }
 
-export interface RunningApp {
+interface RunningApp {
   baseUrl: string
   close(): Promise<void>
 }
 
 /** The real app on an ephemeral port, so the browser goes through HTTP, cookies and the CSP like a user's. */
-export async function startApp(ctx: TestContext): Promise<RunningApp> {
+async function startApp(ctx: TestContext): Promise<RunningApp> {
   const app = await buildApp(ctx.deps)
   await app.listen({ port: 0, host: '127.0.0.1' })
   const { port } = app.server.address() as AddressInfo
@@ -113,12 +113,50 @@ export interface BrowserTab {
   watch: PageWatch
 }
 
-export async function openTab(browser: Browser): Promise<BrowserTab> {
+async function openTab(browser: Browser): Promise<BrowserTab> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
   // Pages render in milliseconds here; a missing element should fail fast, not after 30 seconds.
   context.setDefaultTimeout(5000)
   const page = await context.newPage()
   return { context, page, watch: watchPage(page) }
+}
+
+/**
+ * A browser suite's fixtures: the app on `ctx`, a browser, and the tabs the suite opens. `close`
+ * ends them all, and `ctx` too.
+ */
+export interface BrowserSession {
+  baseUrl: string
+  browser: Browser
+  tab(): Promise<BrowserTab>
+  close(): Promise<void>
+}
+
+export async function browserSession(ctx: TestContext): Promise<BrowserSession> {
+  const running = await startApp(ctx)
+  let browser: Browser
+  try {
+    browser = await launchBrowser()
+  } catch (error) {
+    await running.close()
+    throw error
+  }
+  const tabs: BrowserTab[] = []
+  return {
+    baseUrl: running.baseUrl,
+    browser,
+    async tab() {
+      const tab = await openTab(browser)
+      tabs.push(tab)
+      return tab
+    },
+    async close() {
+      for (const tab of tabs) await tab.context.close()
+      await browser.close()
+      await running.close()
+      await ctx.close()
+    },
+  }
 }
 
 /** Every page must pass axe, run its scripts without errors or CSP violations, and load its assets. */

@@ -90,8 +90,7 @@ export async function queueDisplayRows(db: Queryable, ids: string[]) {
       'i.latitude',
       'i.longitude',
       'i.risk_tool',
-      'v.first_name as victim_first_name',
-      'v.last_name as victim_last_name',
+      sql<string | null>`nullif(concat_ws(' ', v.first_name, v.last_name), '')`.as('victim_name'),
     ])
     .where('i.id', 'in', ids)
     .execute()

@@ -146,7 +146,7 @@ export class TriageService {
         area: d.area,
         postcode: d.postcode,
         riskTool: d.risk_tool,
-        victimName: d.victim_first_name ? `${d.victim_first_name} ${d.victim_last_name}` : null,
+        victimName: d.victim_name,
       }
     })
     // Listing victims' names is a consultation of each record listed, so a person's access log shows it.

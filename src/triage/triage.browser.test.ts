@@ -1,10 +1,10 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { systemActor } from '../auth/actor.ts'
 import { testContext, type TestContext } from '../test-support/app.ts'
 import { anIncident, aPerson, aSuspect, inCustody } from '../test-support/builders.ts'
-import { checkTab, openTab, launchBrowser, startApp, type PageWatch, type RunningApp } from '../test-support/browser.ts'
+import { browserSession, checkTab, type BrowserSession, type PageWatch } from '../test-support/browser.ts'
 import { SignInPage } from '../test-support/pages/sign-in.ts'
 import { TriageQueuePage } from '../test-support/pages/triage-queue.ts'
 import { IncidentPage } from '../test-support/pages/incident.ts'
@@ -14,9 +14,7 @@ import { CustodyBoardPage } from '../test-support/pages/custody-board.ts'
 // query on both engines. A second browser run on PostgreSQL would add time, not coverage.
 describe('triage in the browser [pglite]', () => {
   let ctx: TestContext
-  let running: RunningApp
-  let browser: Browser
-  let context: BrowserContext
+  let session: BrowserSession
   let page: Page
   let watch: PageWatch
   let incident: IncidentPage
@@ -56,24 +54,20 @@ describe('triage in the browser [pglite]', () => {
       people: [victim('Fletcher'), aSuspect()],
     })
 
-    running = await startApp(ctx)
-    browser = await launchBrowser()
-    ;({ context: context, page: page, watch } = await openTab(browser))
+    session = await browserSession(ctx)
+    ;({ page, watch } = await session.tab())
   })
 
   after(async () => {
-    await context?.close()
-    await browser?.close()
-    await running?.close()
-    await ctx?.close()
+    await (session ? session.close() : ctx?.close())
   })
 
   const checkPage = (label: string) => checkTab({ page, watch }, label)
 
   // The steps below are one sergeant's morning, in order: each starts where the last ended.
   it('sends a signed-out user to sign in, then back to the queue', async () => {
-    await page.goto(`${running.baseUrl}/triage`)
-    const signIn = new SignInPage(page, running.baseUrl)
+    await page.goto(`${session.baseUrl}/triage`)
+    const signIn = new SignInPage(page, session.baseUrl)
     assert.equal(await signIn.heading(), 'Sign in to Provide')
     await checkPage('sign-in page')
 
@@ -82,7 +76,7 @@ describe('triage in the browser [pglite]', () => {
   })
 
   it('shows every incident in the window on the queue', async () => {
-    const queue = new TriageQueuePage(page, running.baseUrl)
+    const queue = new TriageQueuePage(page, session.baseUrl)
     assert.equal(await queue.total(), 6)
     const rows = await queue.rows()
     assert.deepEqual(new Set(rows.map((r) => r.reference)), new Set(Object.values(ref)))
@@ -91,7 +85,7 @@ describe('triage in the browser [pglite]', () => {
   })
 
   it('filters the queue to high-risk incidents in Blackpool', async () => {
-    const queue = new TriageQueuePage(page, running.baseUrl)
+    const queue = new TriageQueuePage(page, session.baseUrl)
     await queue.filter({ areas: ['Blackpool'], risks: ['High'] })
     const url = new URL(page.url())
     assert.deepEqual(url.searchParams.getAll('area'), ['Blackpool'])
@@ -117,7 +111,7 @@ describe('triage in the browser [pglite]', () => {
   })
 
   it('opens an incident from the queue', async () => {
-    const queue = new TriageQueuePage(page, running.baseUrl)
+    const queue = new TriageQueuePage(page, session.baseUrl)
     incident = await queue.openIncident(ref.blackpoolHighInCustody!)
     assert.equal(await incident.heading(), `Incident ${ref.blackpoolHighInCustody}`)
     assert.equal(await incident.currentDecision(), 'Not yet decided')
@@ -178,13 +172,13 @@ describe('triage in the browser [pglite]', () => {
   })
 
   it('shows the decision on the queue', async () => {
-    const queue = await new TriageQueuePage(page, running.baseUrl).goto()
+    const queue = await new TriageQueuePage(page, session.baseUrl).goto()
     const row = (await queue.rows()).find((r) => r.reference === ref.blackpoolHighInCustody)
     assert.equal(row?.status, 'Consultation only')
   })
 
   it('lists suspects in custody on the custody board', async () => {
-    const board = await new CustodyBoardPage(page, running.baseUrl).openFromNavigation()
+    const board = await new CustodyBoardPage(page, session.baseUrl).openFromNavigation()
     const rows = await board.rows()
     // Soonest release first: the Wyre suspect is due out in an hour, the Blackpool one in six.
     assert.deepEqual(

@@ -64,10 +64,26 @@ export function clock(minutes: number): string {
   return `${pad(Math.floor(total / 60))}:${pad(((total % 60) + 60) % 60)}`
 }
 
-const windowsText = (windows: TimeWindow[]) =>
+/** How the reasons name times, routes and visits: the caller's words where it gave them. */
+interface Words {
+  time(minutes: number): string
+  route(route: PlannerRoute): string
+  visit(id: string): string
+}
+
+function wordsOf(input: PlannerInput): Words {
+  const labels = new Map(input.visits.map((v) => [v.id, v.label ?? v.id]))
+  return {
+    time: input.options?.formatTime ?? clock,
+    route: (route) => route.label ?? `route ${route.id}`,
+    visit: (id) => labels.get(id) ?? id,
+  }
+}
+
+const windowsText = (windows: TimeWindow[], words: Words) =>
   windows.length === 1
-    ? `its window ${clock(windows[0]!.open)}–${clock(windows[0]!.close)}`
-    : `its windows ${windows.map((w) => `${clock(w.open)}–${clock(w.close)}`).join(', ')}`
+    ? `its window ${words.time(windows[0]!.open)}–${words.time(windows[0]!.close)}`
+    : `its windows ${windows.map((w) => `${words.time(w.open)}–${words.time(w.close)}`).join(', ')}`
 
 /** Sorted, merged, empty windows dropped: the solver's scans rely on it. */
 function normalWindows(windows: TimeWindow[]): TimeWindow[] {
@@ -757,6 +773,7 @@ function aloneProblem(
   travel: number[][],
   route: PlannerRoute,
   option: VisitOption,
+  words: Words,
 ): { text: string; lateBy: number } | null {
   const windows = normalWindows(option.windows)
   if (windows.length === 0) return { text: 'it has no time window', lateBy: Infinity }
@@ -764,7 +781,7 @@ function aloneProblem(
   const window = windows.find((w) => w.close >= arrival)
   if (!window) {
     return {
-      text: `${windowsText(windows)} closes before route ${route.id} can reach it (earliest arrival ${clock(arrival)})`,
+      text: `${windowsText(windows, words)} closes before ${words.route(route)} can reach it (earliest arrival ${words.time(arrival)})`,
       lateBy: arrival - windows[windows.length - 1]!.close,
     }
   }
@@ -772,7 +789,7 @@ function aloneProblem(
   const back = start + option.serviceMinutes + travel[option.location]![route.endLocation]!
   if (back > route.endTime) {
     return {
-      text: `starting at ${clock(start)} with ${option.serviceMinutes} min on site, route ${route.id} cannot be back by ${clock(route.endTime)}`,
+      text: `starting at ${words.time(start)} with ${option.serviceMinutes} min on site, ${words.route(route)} cannot be back by ${words.time(route.endTime)}`,
       lateBy: back - route.endTime,
     }
   }
@@ -782,10 +799,11 @@ function aloneProblem(
 /** For cannot_fit_any_shift: per option, the reason for the route it comes closest to fitting. */
 function cannotFitDetail(input: PlannerInput, visit: PlannerVisit, routes: PlannerRoute[]): string {
   if (visit.options.length === 0) return 'it has no way to be made (no options)'
+  const words = wordsOf(input)
   const parts = visit.options.map((option) => {
     let closest: { text: string; lateBy: number } | null = null
     for (const route of routes) {
-      const problem = aloneProblem(input.travel, route, option)
+      const problem = aloneProblem(input.travel, route, option, words)
       if (problem && (!closest || problem.lateBy < closest.lateBy)) closest = problem
     }
     return closest ? closest.text : 'it only fits after other stops'
@@ -881,6 +899,7 @@ function compile(input: PlannerInput): Compiled {
   const toEnd = routes.map((r) => shortestFrom(travel, r.endLocation, true))
 
   const early = new Map<number, Exclusion>()
+  const words = wordsOf(input)
   const visitIndex: number[] = []
   const prize: number[] = []
   const mandatory: number[] = []
@@ -917,14 +936,14 @@ function compile(input: PlannerInput): Compiled {
         ...fixed.map((f) => f.route),
       ])
       if (claims.size > 1) {
-        const names = [...claims].map((ri) => routes[ri]!.id).join(' and ')
+        const names = [...claims].map((ri) => words.route(routes[ri]!)).join(' and ')
         return exclude('pinned_conflict', `it is pinned or ordered on more than one route (${names})`)
       }
       pinRoute = [...claims][0]!
       if (!allowed.includes(pinRoute)) {
         return exclude(
           'pinned_conflict',
-          `it is pinned to route ${routes[pinRoute]!.id}, which does not cover its area`,
+          `it is pinned to ${words.route(routes[pinRoute]!)}, which does not cover its area`,
         )
       }
       allowed = [pinRoute]
@@ -1143,11 +1162,12 @@ export function plan(input: PlannerInput): PlannerResult {
 function explainLeftOut(input: PlannerInput, m: Model, final: Solution, v: number, visitIndex: number[]): Exclusion {
   const visit = input.visits[visitIndex[v]!]!
   const allowed = input.routes.filter((_, ri) => m.visitAllowed[v * m.R + ri])
-  const idOf = (u: number) => input.visits[visitIndex[u]!]!.id
+  const words = wordsOf(input)
+  const idOf = (u: number) => words.visit(input.visits[visitIndex[u]!]!.id)
   if (m.mandatory[v]) {
     const ri = input.routes.indexOf(allowed[0]!)
     const route = final.routes[ri]!
-    const name = input.routes[ri]!.id
+    const name = words.route(input.routes[ri]!)
     if (bestPinnedSequence(m, ri, [v]).nodes.length === 0) {
       return {
         visitId: visit.id,
@@ -1159,11 +1179,11 @@ function explainLeftOut(input: PlannerInput, m: Model, final: Solution, v: numbe
     const clashes = pinnedClashes(m, ri, v, kept)
     const detail =
       clashes.length > 0
-        ? `route ${name} cannot make it as well as pinned ${clashes.map(idOf).join(', ')}, which are worth at least as much`
-        : `route ${name} cannot make it together with the other pinned visits (${kept.map(idOf).join(', ')})`
+        ? `${name} cannot make it as well as pinned ${clashes.map(idOf).join(', ')}, which are worth at least as much`
+        : `${name} cannot make it together with the other pinned visits (${kept.map(idOf).join(', ')})`
     return { visitId: visit.id, reason: 'pinned_conflict', detail }
   }
-  if (!allowed.some((route) => visit.options.some((o) => !aloneProblem(input.travel, route, o)))) {
+  if (!allowed.some((route) => visit.options.some((o) => !aloneProblem(input.travel, route, o, words)))) {
     return { visitId: visit.id, reason: 'cannot_fit_any_shift', detail: cannotFitDetail(input, visit, allowed) }
   }
   const { minutes, route } = overrun(m, final, v)
@@ -1171,7 +1191,7 @@ function explainLeftOut(input: PlannerInput, m: Model, final: Solution, v: numbe
   const withPinned = best?.nodes.subarray(0, best.len).some((n) => m.mandatory[m.nodeVisit[n]!] === 1)
   const where =
     best && Number.isFinite(minutes)
-      ? `; its best place (route ${input.routes[route]!.id}) would overrun a window or the shift end by ${Math.max(1, Math.ceil(minutes))} min`
+      ? `; its best place (${words.route(input.routes[route]!)}) would overrun a window or the shift end by ${Math.max(1, Math.ceil(minutes))} min`
       : ''
   return {
     visitId: visit.id,

@@ -35,10 +35,14 @@ export interface PlannerVisit {
   routeIds?: string[]
   /** The team pinned it: it must be in this route, or the result says why it cannot be. */
   pinnedTo?: string
+  /** How reasons name the visit (an incident reference); defaults to its id. */
+  label?: string
 }
 
 export interface PlannerRoute {
   id: string
+  /** How reasons name the route (a team and its vehicle); defaults to "route <id>". */
+  label?: string
   startLocation: number
   endLocation: number
   /** The route leaves startLocation no earlier than this. */
@@ -59,6 +63,11 @@ export interface PlannerOptions {
   maxIterations?: number
   /** Seed of the pseudo-random generator; same input + seed + maxIterations => same plan. */
   seed?: number
+  /**
+   * How reasons write a time given in minutes from the origin; defaults to HH:MM, which is the wall
+   * clock only when the origin is midnight and the clocks do not change that day.
+   */
+  formatTime?: (minutes: number) => string
 }
 
 export interface PlannerInput {

@@ -1,24 +1,15 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import type { Browser } from 'playwright-core'
 import { testContext, type TestContext } from '../../test-support/app.ts'
-import {
-  checkTab,
-  launchBrowser,
-  openTab,
-  startApp,
-  type BrowserTab,
-  type RunningApp,
-} from '../../test-support/browser.ts'
+import { browserSession, checkTab, type BrowserSession, type BrowserTab } from '../../test-support/browser.ts'
 import { SignInPage } from '../../test-support/pages/sign-in.ts'
 
 // PGlite only, like the other browser suites: the route tests run every query on both engines.
 describe('the rota in the browser [pglite]', () => {
   let ctx: TestContext
-  let running: RunningApp
-  let browser: Browser
+  let session: BrowserSession
   let tab: BrowserTab
-  const go = (path: string) => tab.page.goto(running.baseUrl + path)
+  const go = (path: string) => tab.page.goto(session.baseUrl + path)
 
   before(async () => {
     ctx = await testContext('pglite')
@@ -30,15 +21,12 @@ describe('the rota in the browser [pglite]', () => {
       longitude: -3.0503,
     })
     await ctx.services.rota.createVehicle(sergeant, { callSign: 'Provide 1', registration: 'PN21 ABC' })
-    running = await startApp(ctx)
-    browser = await launchBrowser()
-    tab = await openTab(browser)
-    await new SignInPage(tab.page, running.baseUrl).goto().then((p) => p.signIn('sergeant'))
+    session = await browserSession(ctx)
+    tab = await session.tab()
+    await new SignInPage(tab.page, session.baseUrl).goto().then((p) => p.signIn('sergeant'))
   })
   after(async () => {
-    await browser?.close()
-    await running?.close()
-    await ctx?.close()
+    await (session ? session.close() : ctx?.close())
   })
 
   it('sets up a shift and its rota, with accessible pages and errors', async () => {
