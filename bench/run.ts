@@ -7,6 +7,7 @@
  *   audit    audit trail: bulk writes, hash-chain verification rows/s, one audit write p50/p95
  *   planner  the shift planner on TOPTW instances (gap to proven optima, time) and a realistic shift
  *   tracker  the IDVA's tracker: a draft save and a submission, p50/p95
+ *   case     a victim's case page with 50 incidents and 200 events, rendered in the server, p50/p95
  */
 import { triageBench } from './triage-queue.ts'
 import { importBench } from './csv-import.ts'
@@ -15,6 +16,7 @@ import { accessBench } from './access-check.ts'
 import { auditBench } from './audit-chain.ts'
 import { plannerBench } from './planner.ts'
 import { trackerBench } from './tracker-save.ts'
+import { caseBench } from './case-page.ts'
 
 const benches: Record<string, () => Promise<void>> = {
   triage: triageBench,
@@ -24,6 +26,7 @@ const benches: Record<string, () => Promise<void>> = {
   audit: auditBench,
   planner: plannerBench,
   tracker: trackerBench,
+  case: caseBench,
 }
 const name = process.argv[2] ?? ''
 const bench = benches[name]

@@ -21,7 +21,8 @@ import { assertRouteGuarded } from '../server/http.ts'
  */
 
 type Fixture = 'own' | 'other'
-type Kind = 'incident' | 'import_job' | 'shift' | 'plan' | 'consultation'
+type Kind =
+  'incident' | 'import_job' | 'shift' | 'plan' | 'consultation' | 'victim' | 'safeguarding_action' | 'handover'
 
 /** Which kind of record a route's `:id` names, by URL prefix. */
 const PARAM_KINDS: [RegExp, Kind][] = [
@@ -30,7 +31,24 @@ const PARAM_KINDS: [RegExp, Kind][] = [
   [/^\/(api\/v1\/)?rota\/shifts\/:id/, 'shift'],
   [/^\/(deployment|api\/v1)\/shifts\/:id/, 'plan'],
   [/^\/(api\/v1\/)?consultations\/:id/, 'consultation'],
+  [/^\/(api\/v1\/)?victims\/:id/, 'victim'],
+  [/^\/(api\/v1\/)?actions\/:id/, 'safeguarding_action'],
+  [/^\/(api\/v1\/)?handovers\/:id/, 'handover'],
 ]
+
+/**
+ * Only an action's owners may change it and only the receiving team may accept a hand-over, inside
+ * what the policy allows: these cells act on a fresh record the cell's user owns, so a refusal can
+ * only be the policy's.
+ */
+const OWNED_BY_CELL = new Set([
+  'POST /actions/:id/status',
+  'POST /api/v1/actions/:id/status',
+  'POST /actions/:id/assign-to-me',
+  'POST /api/v1/actions/:id/assign-to-me',
+  'POST /handovers/:id/accept',
+  'POST /api/v1/handovers/:id/accept',
+])
 
 /** Values for parameters that do not name a record the policy scopes, from the fixtures. */
 const ids: Record<string, string> = {}
@@ -144,7 +162,7 @@ const BODIES: Record<string, (f: BodyFixtures) => Record<string, unknown>> = {
   'POST /deployment/shifts/:id/visits/:visitId/move': () => ({ direction: 'later' }),
   'POST /deployment/shifts/:id/visits/:visitId/outcome': () => ({ outcome: 'not_at_home' }),
   'POST /incidents/:id/send-live': (f) => ({ shiftId: f.planShiftId }),
-  'POST /incidents/:id/safe-contact': () => ({ weekday0: '1', start0: '10:00', end0: '12:00' }),
+  'POST /victims/:id/safe-contact': () => ({ methods: 'text', weekday0: '1', start0: '10:00', end0: '12:00' }),
   'POST /incidents/:id/consultations': () => ({ question: 'Matrix question for the IDVA' }),
   'POST /consultations/:id/advice': () => ({ advice: 'Matrix advice given', minutesTaken: '5' }),
   'POST /api/v1/shifts/:id/plan': () => ({}),
@@ -152,7 +170,7 @@ const BODIES: Record<string, (f: BodyFixtures) => Record<string, unknown>> = {
   'POST /api/v1/shifts/:id/plan/drops': (f) => ({ incidentId: f.incidentId, reason: 'Matrix drop' }),
   'POST /api/v1/shifts/:id/visits/:visitId/outcome': () => ({ outcome: 'not_at_home' }),
   'POST /api/v1/incidents/:id/live-dispatch': (f) => ({ shiftId: f.planShiftId }),
-  'PUT /api/v1/incidents/:id/safe-contact': () => ({ onlyWhileSuspectInCustody: false, windows: [] }),
+  'PUT /api/v1/victims/:id/safe-contact': () => ({ methods: ['text'], onlyWhileSuspectInCustody: false, windows: [] }),
   'POST /api/v1/incidents/:id/consultations': () => ({ question: 'Matrix question for the IDVA' }),
   'POST /api/v1/consultations/:id/advice': () => ({ advice: 'Matrix advice given', minutesTaken: 5 }),
   'POST /api/v1/incidents/:id/tracker/drafts': () => ({ values: { place: 'home' } }),
@@ -232,7 +250,43 @@ const BODIES: Record<string, (f: BodyFixtures) => Record<string, unknown>> = {
   }),
   'POST /rota/rotations/:id/end': () => ({ 'endsOn-day': '30', 'endsOn-month': '11', 'endsOn-year': '2026' }),
   'POST /api/v1/rota/rotations/:id/end': () => ({ endsOn: '2026-11-30' }),
+  'POST /incidents/:id/tracker': () => ({
+    mode: 'post_incident',
+    'contactAt-day': '23',
+    'contactAt-month': '11',
+    'contactAt-year': '2026',
+    contactAtTime: '07:00',
+    place: 'home',
+    idvaPresent: 'yes',
+    officerPresent: 'yes',
+    supportOffered: 'safety_planning',
+    engagedInvestigation: 'yes',
+    engagedSafeguarding: 'yes',
+    childrenCount: '0',
+    consentToShare: 'no',
+  }),
+  'POST /incidents/:id/tracker/draft': () => ({ place: 'gp' }),
+  // Safeguarding. An unknown team is refused with 400 after the access check.
+  'POST /victims/:id/actions/new': () => ({ kind: 'police_alarm' }),
+  'POST /api/v1/victims/:id/actions': () => ({ kind: 'police_alarm' }),
+  'POST /actions/:id/status': () => ({ status: 'accepted' }),
+  'POST /api/v1/actions/:id/status': () => ({ status: 'accepted' }),
+  'POST /actions/:id/assign-to-me': () => ({}),
+  'POST /api/v1/actions/:id/assign-to-me': () => ({}),
+  'POST /victims/:id/handover': () => ({ teamId: MISSING_ID, summary: HANDOVER_SUMMARY }),
+  'POST /api/v1/victims/:id/handover': () => ({ teamId: MISSING_ID, summary: HANDOVER_SUMMARY }),
+  'POST /handovers/:id/accept': () => ({ note: 'Taken on' }),
+  'POST /api/v1/handovers/:id/accept': () => ({ note: 'Taken on' }),
+  // NHS appointments: an empty bundle is valid and saves nothing.
+  'POST /health/appointments': () => ({}),
+  'POST /api/v1/health/appointment-bundles': () => ({ resourceType: 'Bundle', type: 'collection', entry: [] }),
+  'POST /victims/:id/appointments/:appointmentId/contact': () => ({ note: 'Matrix note' }),
+  'POST /victims/:id/appointments/:appointmentId/contact/cancel': () => ({}),
+  'PUT /api/v1/victims/:id/appointments/:appointmentId/contact': () => ({ note: 'Matrix note' }),
+  'DELETE /api/v1/victims/:id/appointments/:appointmentId/contact': () => ({}),
 }
+const MISSING_ID = '00000000-0000-4000-8000-000000000000'
+const HANDOVER_SUMMARY = 'Visited with the IDVA; alarm requested; victim wants texts only.'
 
 /** Query strings for routes that need one to list anything. */
 const QUERIES: Record<string, string> = {
@@ -274,7 +328,13 @@ describeEachEngine('authorisation matrix', (engine) => {
     shift: {} as never,
     plan: {} as never,
     consultation: {} as never,
+    victim: {} as never,
+    safeguarding_action: {} as never,
+    handover: {} as never,
   }
+  const appointmentIds = {} as Record<Fixture, string>
+  const contactIds = {} as Record<Fixture, string>
+  let receivingTeams = 0
   const personIds: Record<Fixture, string> = { own: '', other: '' }
   const admins = {} as Record<Fixture, AdminFixture>
 
@@ -454,6 +514,82 @@ describeEachEngine('authorisation matrix', (engine) => {
         .executeTakeFirstOrThrow()
       records.consultation[f] = { id: consultation.id, marker: question, facts: records.incident[f].facts }
     }
+    // The victim's record: each fixture incident's victim, an action and a hand-over on it, and an
+    // NHS appointment of the victim's held by the IDVAs' trust.
+    const safeguardingTeam = await t.deps.db
+      .selectFrom('team')
+      .select('id')
+      .where('name', '=', 'Safeguarding: West division')
+      .executeTakeFirstOrThrow()
+    const idvaAgency = (await t.actor('idva')).agencyId
+    for (const [f, actor] of [
+      ['own', sergeant],
+      ['other', creators.other],
+    ] as const) {
+      const facts = records.incident[f].facts
+      records.victim[f] = { id: personIds[f], marker: records.incident[f].marker, facts }
+      records.safeguarding_action[f] = {
+        id: await ownedAction(f, actor),
+        marker: `MATRIX-ACTION-${f}`,
+        facts,
+      }
+      records.handover[f] = { id: await handoverTo(f, safeguardingTeam.id, actor), marker: `MATRIX-HANDOVER`, facts }
+      contactIds[f] = (
+        await t.deps.db
+          .insertInto('tracker_contact')
+          .values({
+            incident_id: records.incident[f].id,
+            person_id: personIds[f],
+            status: 'submitted',
+            mode: 'post_incident',
+            contact_at: hoursBefore(2),
+            place: 'home',
+            idva_present: true,
+            officer_present: true,
+            support_offered: ['safety_planning'],
+            engaged_investigation: 'yes',
+            engaged_safeguarding: 'yes',
+            children_count: 0,
+            consent_to_share: 'no',
+            share_with: [],
+            created_by: (await t.actor('idva')).userId,
+            created_at: hoursBefore(2),
+            updated_at: hoursBefore(2),
+            submitted_at: hoursBefore(2),
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id
+      const bundle = await t.deps.db
+        .insertInto('nhs_appointment_import')
+        .values({
+          agency_id: idvaAgency,
+          entries: 1,
+          appointments: 1,
+          ignored: 0,
+          imported_by: (await t.actor('idva')).userId,
+          imported_at: hoursBefore(1),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      appointmentIds[f] = (
+        await t.deps.db
+          .insertInto('nhs_appointment')
+          .values({
+            agency_id: idvaAgency,
+            import_id: bundle.id,
+            source_id: `matrix-${f}`,
+            nhs_number: NHS[f],
+            status: 'booked',
+            start_at: hoursBefore(-24),
+            end_at: hoursBefore(-23.5),
+            setting: 'gp',
+            updated_at: hoursBefore(1),
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id
+    }
     const administrator = await t.actor('admin')
     for (const f of ['own', 'other'] as const) {
       const agency = await insertAgency(t.deps.db, { code: `matrix-${f}`, name: `Matrix ${f}`, kind: 'police' })
@@ -616,6 +752,70 @@ describeEachEngine('authorisation matrix', (engine) => {
     return path.replace(':draftId', id)
   }
 
+  /** An action on the fixture's victim that `owner` works on (their agency's, assigned to them). */
+  async function ownedAction(fixture: Fixture, owner: Actor): Promise<string> {
+    const at = hoursBefore(1)
+    const row = await t.deps.db
+      .insertInto('safeguarding_action')
+      .values({
+        incident_id: records.incident[fixture].id,
+        person_id: personIds[fixture],
+        person_key: null,
+        kind: 'police_alarm',
+        details: `MATRIX-ACTION-${fixture}`,
+        owner_agency_id: owner.agencyId,
+        assignee_id: owner.userId,
+        due_on: '2026-11-30',
+        status: 'requested',
+        raised_by: owner.userId,
+        raised_at: at,
+        updated_at: at,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    await t.deps.db
+      .insertInto('safeguarding_action_event')
+      .values({ action_id: row.id, status: 'requested', by_user_id: owner.userId, at })
+      .execute()
+    return row.id
+  }
+
+  /** A hand-over of the fixture's victim to `teamId`, the only one waiting. */
+  async function handoverTo(fixture: Fixture, teamId: string, by: Actor): Promise<string> {
+    const at = hoursBefore(1)
+    await t.deps.db
+      .updateTable('handover')
+      .set({ accepted_by: by.userId, accepted_at: at })
+      .where('person_id', '=', personIds[fixture])
+      .where('accepted_at', 'is', null)
+      .execute()
+    const row = await t.deps.db
+      .insertInto('handover')
+      .values({
+        incident_id: records.incident[fixture].id,
+        person_id: personIds[fixture],
+        to_team_id: teamId,
+        summary: HANDOVER_SUMMARY,
+        handed_by: by.userId,
+        handed_at: at,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    return row.id
+  }
+
+  /** For OWNED_BY_CELL routes: a fresh action the user owns, or a hand-over to a team of theirs. */
+  async function ownedByCell(url: string, fixture: Fixture, user: Actor): Promise<string> {
+    if (url.includes('/actions/')) return ownedAction(fixture, user)
+    const team = await t.deps.db
+      .insertInto('team')
+      .values({ agency_id: user.agencyId, name: `Matrix receiving ${++receivingTeams}` })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    await t.deps.db.insertInto('team_member').values({ team_id: team.id, user_id: user.userId }).execute()
+    return handoverTo(fixture, team.id, user)
+  }
+
   /** Returns null when the cell behaves as the policy says, or what went wrong. */
   async function runCell(route: RouteEntry, role: Role, fixture: Fixture, kind: Kind | null): Promise<string | null> {
     const user = users.get(role)!
@@ -624,7 +824,10 @@ describeEachEngine('authorisation matrix', (engine) => {
     const record = kind ? records[kind][fixture] : null
     const named = adminParams(route.url, admins[fixture])
     const path = record
-      ? route.url.replace(':id', record.id)
+      ? route.url
+          .replace(':id', OWNED_BY_CELL.has(k) ? await ownedByCell(route.url, fixture, user.actor) : record.id)
+          .replace(':appointmentId', appointmentIds[fixture])
+          .replace(':contactId', contactIds[fixture])
       : named
         ? route.url.replace(/:([A-Za-z]+)/g, (_, name: string) => named[name]!)
         : PARAM_VALUES[k]

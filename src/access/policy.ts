@@ -44,6 +44,8 @@ export const RESOURCES = {
   consultation: 'Consultations: officers asking an IDVA for advice on an incident',
   safecontact: 'When and how it is safe to contact a victim',
   tracker: 'The IDVA’s engagement tracker: support offered and engagement, per contact',
+  case: 'A victim’s record across their incidents: timeline, current risk, open actions',
+  safeguarding: 'Safeguarding actions, onward referrals and hand-overs to the safeguarding team',
 } as const
 export type Resource = keyof typeof RESOURCES
 
@@ -69,6 +71,13 @@ const JOINT_TEAM = {
   detective_sergeant: 'agency',
   op_provide_officer: 'team',
   health_idva: 'team',
+} as const satisfies Partial<Record<Role, Scope>>
+/** Who raises and works safeguarding actions and referrals after the joint team's visit. */
+const SAFEGUARDING_WORKERS = {
+  detective_sergeant: 'agency',
+  op_provide_officer: 'team',
+  health_idva: 'agency',
+  safeguarding_officer: 'team',
 } as const satisfies Partial<Record<Role, Scope>>
 const TRIAGE_READERS = {
   detective_sergeant: 'agency',
@@ -104,6 +113,16 @@ export const POLICY = {
     recordLevel: true,
     breakGlass: true,
     roles: CASE_WORKERS,
+  },
+  'health:import': {
+    label: 'Import NHS appointments (FHIR bundles) for victims they can open',
+    recordLevel: false,
+    roles: { health_idva: 'agency' },
+  },
+  'health:plan-contact': {
+    label: 'Plan a discreet contact with a victim at one of their NHS appointments',
+    recordLevel: true,
+    roles: { health_idva: 'agency' },
   },
   'health:view': {
     label: 'See health data (NHS numbers, health needs, NHS appointments) on records they can open',
@@ -175,6 +194,37 @@ export const POLICY = {
       op_provide_officer: 'team',
       safeguarding_officer: 'team',
     },
+  },
+  'case:view': {
+    label: 'Open a victim’s record: the timeline of their incidents they can open, risk and open actions',
+    recordLevel: true,
+    breakGlass: true,
+    roles: CASE_WORKERS,
+  },
+  'safeguarding:view': {
+    label: 'Read safeguarding actions, referrals and hand-overs, and their action lists',
+    recordLevel: true,
+    roles: CASE_WORKERS,
+  },
+  'safeguarding:raise': {
+    label: 'Raise a safeguarding action or an onward referral for a victim',
+    recordLevel: true,
+    roles: SAFEGUARDING_WORKERS,
+  },
+  'safeguarding:update': {
+    label: 'Update the status of an action or referral their team or agency owns',
+    recordLevel: true,
+    roles: SAFEGUARDING_WORKERS,
+  },
+  'safeguarding:handover': {
+    label: 'Hand a victim over from the joint team to a safeguarding team, with a summary',
+    recordLevel: true,
+    roles: JOINT_TEAM,
+  },
+  'safeguarding:accept': {
+    label: 'Accept a hand-over made to their safeguarding team',
+    recordLevel: true,
+    roles: { safeguarding_officer: 'team', detective_sergeant: 'agency' },
   },
   'agency:manage': {
     label: 'Manage agencies and information-sharing agreements',

@@ -65,6 +65,29 @@ export async function consultationFacts(db: Queryable, id: string): Promise<Reco
   return row && { ownerAgencyId: row.owner_agency_id, createdBy: row.created_by, area: row.area }
 }
 
+/** A victim (an incident_person who is a victim) is reached through the incident they are on. */
+export const victimFacts = (db: Queryable, id: string) => viaIncident(db, 'incident_person', id)
+
+/** Safeguarding actions and referrals are reached through the incident they were raised on. */
+export const safeguardingActionFacts = (db: Queryable, id: string) => viaIncident(db, 'safeguarding_action', id)
+
+/** Hand-overs are reached through the incident the joint team handed over. */
+export const handoverFacts = (db: Queryable, id: string) => viaIncident(db, 'handover', id)
+
+async function viaIncident(
+  db: Queryable,
+  table: 'incident_person' | 'safeguarding_action' | 'handover',
+  id: string,
+): Promise<RecordFacts | undefined> {
+  const victimsOnly = table === 'incident_person' ? sql`and r.role = 'victim'` : sql``
+  const { rows } = await sql<{ owner_agency_id: string; created_by: string | null; area: string }>`
+    select i.owner_agency_id, i.created_by, i.area from ${sql.table(table)} r
+    join incident i on i.id = r.incident_id
+    where r.id = ${id} ${victimsOnly}`.execute(db)
+  const row = rows[0]
+  return row && { ownerAgencyId: row.owner_agency_id, createdBy: row.created_by, area: row.area }
+}
+
 /**
  * The SQL twin of `reaches` in rules.ts, for lists: the rows of `alias` (a table with
  * `owner_agency_id`, `created_by` and, for team scope, `area`) that a scope filter reaches.

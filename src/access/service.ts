@@ -17,6 +17,9 @@ const FACTS: Record<string, (db: Queryable, id: string) => Promise<RecordFacts |
   import_job: repo.importJobFacts,
   shift: repo.shiftFacts,
   consultation: repo.consultationFacts,
+  victim: repo.victimFacts,
+  safeguarding_action: repo.safeguardingActionFacts,
+  handover: repo.handoverFacts,
 }
 export type CheckedRecord = keyof typeof FACTS
 

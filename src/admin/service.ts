@@ -9,7 +9,14 @@ import { revokeAllSessions, revokeUserTokens } from '../auth/repository.ts'
 import { recordAudit } from '../audit/audit.ts'
 import { allows } from '../access/rules.ts'
 import type { Action } from '../access/policy.ts'
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldIssue } from '../common/errors.ts'
+import {
+  ConflictError,
+  ForbiddenError,
+  isUniqueViolation,
+  NotFoundError,
+  ValidationError,
+  type FieldIssue,
+} from '../common/errors.ts'
 import {
   createAgencySchema,
   createTeamSchema,
@@ -90,10 +97,6 @@ function parse<T extends z.ZodType>(schema: T, candidate: unknown): z.infer<T> {
     throw new ValidationError(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })))
   }
   return parsed.data
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505'
 }
 
 /** Readable, unambiguous temporary passwords: 20 characters in groups of five (about 99 bits). */

@@ -11,6 +11,7 @@ import { newSecret } from '../auth/tokens.ts'
 import { seedDemoUsers, writeDemoIncidents, DEMO_USERS, DEMO_PASSWORD } from '../demo/seed.ts'
 import { generateIncidents } from '../demo/generator.ts'
 import { seedDemoDeployment } from '../demo/deployment.ts'
+import { seedDemoVictimRecord } from '../demo/victim-record.ts'
 import { INCIDENT_CSV_COLUMNS, incidentToCsvRecord } from '../intake/csv-format.ts'
 import type { IncidentInput } from '../intake/incident-schema.ts'
 import { systemClock } from '../common/clock.ts'
@@ -79,6 +80,7 @@ program
         onProgress: (d, t) => report(d, t, 'incidents'),
       })
       await seedDemoDeployment(rt.deps.db, rt.deps.clock, rt.services.triage)
+      await seedDemoVictimRecord(rt.deps.db, rt.deps.clock, rt.services)
     }
     const app = await buildApp(rt.deps)
     const shutdown = async () => {

@@ -17,6 +17,11 @@ export class NotFoundError extends Error {}
 export class ForbiddenError extends Error {}
 export class ConflictError extends Error {}
 
+/** A PostgreSQL unique-index violation: someone else made the same record first. */
+export function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505'
+}
+
 /**
  * The user's roles allow the action, but not on this record. `breakGlass` says whether they may
  * open it anyway in an emergency by giving a reason.

@@ -90,8 +90,10 @@ export function consultationRoutes(app: FastifyInstance, { services }: RouteCont
     { config: { action: 'consultation:request' } },
     async (request, reply) => {
       const { id } = idParams.parse(request.params)
-      await services.access.check(actorOf(request), 'consultation:request', 'incident', id)
-      return reply.render('consultations/views/request.njk', { pageTitle: 'Ask an IDVA for advice', id })
+      const actor = actorOf(request)
+      await services.access.check(actor, 'consultation:request', 'incident', id)
+      const safeContacts = await services.cases.safeContactsForIncident(actor, id)
+      return reply.render('consultations/views/request.njk', { pageTitle: 'Ask an IDVA for advice', id, safeContacts })
     },
   )
 
@@ -105,6 +107,7 @@ export function consultationRoutes(app: FastifyInstance, { services }: RouteCont
         id,
         errors: done.issues,
         question: body.question,
+        safeContacts: await services.cases.safeContactsForIncident(actorOf(request), id),
       })
     }
     return reply.redirect(`/triage/incidents/${id}?saved=consultation`)

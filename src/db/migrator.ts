@@ -7,6 +7,7 @@ import * as m0004 from './migrations/0004_audit_chain.ts'
 import * as m0005 from './migrations/0005_sign_in_security.ts'
 import * as m0006 from './migrations/0006_deployment.ts'
 import * as m0007 from './migrations/0007_engagement.ts'
+import * as m0008 from './migrations/0008_victim_record.ts'
 
 // Listed explicitly so migrations run the same from source, tests and a bundled build.
 const migrations: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0005_sign_in_security': m0005,
   '0006_deployment': m0006,
   '0007_engagement': m0007,
+  '0008_victim_record': m0008,
 }
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => migrations }

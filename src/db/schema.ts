@@ -308,21 +308,26 @@ export interface RotationTable {
   created_at: CreatedAt
 }
 
-export interface SafeContactTable {
-  incident_id: string
-  only_while_suspect_in_custody: boolean
-  notes: string | null
-  updated_by: string | null
-  updated_at: Timestamp
+/** A weekly window in UK local wall-clock time; ISO weekday, 1 = Monday. */
+export interface WeeklyWindow {
+  weekday: number
+  startMinute: number
+  endMinute: number
 }
 
-export interface SafeContactWindowTable {
+/** Safe-contact details for a victim, append-only: the latest for the victim's case applies. */
+export interface VictimSafeContactTable {
   id: Generated<string>
   incident_id: string
-  /** ISO weekday, 1 = Monday. */
-  weekday: number
-  start_minute: number
-  end_minute: number
+  person_id: string
+  person_key: string | null
+  methods: string[]
+  only_while_suspect_in_custody: boolean
+  windows: ColumnType<WeeklyWindow[], string, string>
+  notes: string | null
+  recorded_by: string | null
+  recorded_at: Timestamp
+  seq: Generated<number>
 }
 
 export type VisitKind = 'post_incident' | 'follow_up' | 'live'
@@ -427,6 +432,86 @@ export interface TrackerContactTable {
   submitted_at: Timestamp | null
 }
 
+export type ActionStatusCode = 'requested' | 'accepted' | 'in_progress' | 'done' | 'declined'
+
+export interface SafeguardingActionTable {
+  id: Generated<string>
+  incident_id: string
+  person_id: string
+  person_key: string | null
+  /** A code of ACTION_KINDS (`src/safeguarding/rules.ts`). */
+  kind: string
+  details: string | null
+  referred_to: string | null
+  owner_agency_id: string
+  owner_team_id: string | null
+  assignee_id: string | null
+  /** YYYY-MM-DD, a UK local date. */
+  due_on: ColumnType<string, string, string>
+  status: ActionStatusCode
+  status_reason: string | null
+  raised_by: string
+  raised_at: Timestamp
+  updated_at: Timestamp
+  closed_at: Timestamp | null
+}
+
+export interface SafeguardingActionEventTable {
+  id: Generated<string>
+  action_id: string
+  status: ActionStatusCode
+  note: string | null
+  by_user_id: string
+  at: Timestamp
+  seq: Generated<number>
+}
+
+export interface HandoverTable {
+  id: Generated<string>
+  incident_id: string
+  person_id: string
+  person_key: string | null
+  to_team_id: string
+  summary: string
+  handed_by: string
+  handed_at: Timestamp
+  accepted_by: string | null
+  accepted_at: Timestamp | null
+  accept_note: string | null
+}
+
+export interface NhsAppointmentImportTable {
+  id: Generated<string>
+  agency_id: string
+  file_name: string | null
+  entries: number
+  appointments: number
+  ignored: number
+  imported_by: string
+  imported_at: Timestamp
+}
+
+export interface NhsAppointmentTable {
+  id: Generated<string>
+  agency_id: string
+  import_id: string
+  source_id: string | null
+  nhs_number: string
+  status: string
+  start_at: Timestamp
+  end_at: Timestamp | null
+  setting: string
+  description: string | null
+  location_name: string | null
+  location_address: string | null
+  latitude: number | null
+  longitude: number | null
+  contact_planned_by: string | null
+  contact_planned_at: Timestamp | null
+  contact_note: string | null
+  updated_at: Timestamp
+}
+
 export interface DB {
   agency: AgencyTable
   app_user: AppUserTable
@@ -454,14 +539,18 @@ export interface DB {
   shift: ShiftTable
   shift_member: ShiftMemberTable
   rotation: RotationTable
-  safe_contact: SafeContactTable
-  safe_contact_window: SafeContactWindowTable
+  victim_safe_contact: VictimSafeContactTable
   visit: VisitTable
   shift_drop: ShiftDropTable
   plan_exclusion: PlanExclusionTable
   plan_revision: PlanRevisionTable
   consultation: ConsultationTable
   tracker_contact: TrackerContactTable
+  safeguarding_action: SafeguardingActionTable
+  safeguarding_action_event: SafeguardingActionEventTable
+  handover: HandoverTable
+  nhs_appointment_import: NhsAppointmentImportTable
+  nhs_appointment: NhsAppointmentTable
 }
 
 export type Incident = Selectable<IncidentTable>

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { OUTCOMES } from './rules.ts'
-import { outcomeSchema, safeContactSchema, type DeploymentService } from './service.ts'
+import { outcomeSchema, type DeploymentService } from './service.ts'
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null)
 
@@ -12,7 +12,6 @@ export const outcomeBodySchema = z.strictObject({
   notes: z.string().max(2000).optional(),
   followUpAfter: z.iso.datetime({ offset: true }).optional(),
 }) satisfies z.ZodType<z.input<typeof outcomeSchema>>
-export const safeContactSchemaApi = safeContactSchema
 
 const changesSchema = z.object({
   scoreBefore: z.number().nullable(),

@@ -107,65 +107,6 @@ export async function countPlannedElsewhere(
   return Number(row.n)
 }
 
-export async function safeContacts(db: Queryable, incidentIds: string[]) {
-  if (incidentIds.length === 0) return { rules: [], windows: [] }
-  const [rules, windows] = await Promise.all([
-    db.selectFrom('safe_contact').selectAll().where('incident_id', 'in', incidentIds).execute(),
-    db
-      .selectFrom('safe_contact_window')
-      .selectAll()
-      .where('incident_id', 'in', incidentIds)
-      .orderBy('weekday')
-      .orderBy('start_minute')
-      .execute(),
-  ])
-  return { rules, windows }
-}
-
-export async function replaceSafeContact(
-  db: Queryable,
-  s: {
-    incidentId: string
-    onlyWhileSuspectInCustody: boolean
-    notes: string | null
-    windows: { weekday: number; startMinute: number; endMinute: number }[]
-    by: string
-    at: Date
-  },
-) {
-  await db
-    .insertInto('safe_contact')
-    .values({
-      incident_id: s.incidentId,
-      only_while_suspect_in_custody: s.onlyWhileSuspectInCustody,
-      notes: s.notes,
-      updated_by: s.by,
-      updated_at: s.at,
-    })
-    .onConflict((oc) =>
-      oc.column('incident_id').doUpdateSet({
-        only_while_suspect_in_custody: s.onlyWhileSuspectInCustody,
-        notes: s.notes,
-        updated_by: s.by,
-        updated_at: s.at,
-      }),
-    )
-    .execute()
-  await db.deleteFrom('safe_contact_window').where('incident_id', '=', s.incidentId).execute()
-  if (s.windows.length)
-    await db
-      .insertInto('safe_contact_window')
-      .values(
-        s.windows.map((w) => ({
-          incident_id: s.incidentId,
-          weekday: w.weekday,
-          start_minute: w.startMinute,
-          end_minute: w.endMinute,
-        })),
-      )
-      .execute()
-}
-
 /** The latest completed visit of each incident: its outcome decides when to try again. */
 export function lastOutcomes(db: Queryable, incidentIds: string[]) {
   if (incidentIds.length === 0) return Promise.resolve([])
@@ -225,6 +166,20 @@ export async function latestScore(db: Queryable, shiftId: string): Promise<numbe
     .limit(1)
     .executeTakeFirst()
   return row?.score
+}
+
+/** Shifts with a visit planned to any of these incidents, in id order. */
+export async function plannedShifts(db: Queryable, incidentIds: string[]): Promise<string[]> {
+  if (incidentIds.length === 0) return []
+  const rows = await db
+    .selectFrom('visit')
+    .select('shift_id')
+    .distinct()
+    .where('incident_id', 'in', incidentIds)
+    .where('status', '=', 'planned')
+    .orderBy('shift_id')
+    .execute()
+  return rows.map((r) => r.shift_id)
 }
 
 /** The planned visits of an incident on shifts not yet ended (at most one, by the unique index). */

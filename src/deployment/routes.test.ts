@@ -5,6 +5,7 @@ import { testApp, type TestApp } from '../test-support/app.ts'
 import { anIncident, aPerson, aSuspect } from '../test-support/builders.ts'
 import { aShift } from '../test-support/deployment.ts'
 import { systemActor } from '../auth/actor.ts'
+import { victimOn } from '../cases/test-data.ts'
 
 describeEachEngine('deployment routes', (engine) => {
   let t: TestApp
@@ -133,20 +134,27 @@ describeEachEngine('deployment routes', (engine) => {
     assert.ok(Array.isArray(replan.json().summary))
   })
 
-  it('records safe-contact times from the incident page form, with clear errors', async () => {
+  it('records safe-contact details for the victim, shown on the incident, the plan and sending live', async () => {
     const id = incidents[2]!.id
-    const bad = await post(`/incidents/${id}/safe-contact`, { weekday0: '1', start0: '12:00', end0: '10:00' })
+    const victim = await victimOn(t.deps.db, id)
+    const incidentPage = await page(`/triage/incidents/${id}`)
+    assert.ok(incidentPage.body.includes(`href="/victims/${victim}/safe-contact"`), 'a link to record them')
+    const bad = await post(`/victims/${victim}/safe-contact`, { weekday0: '1', start0: '12:00', end0: '10:00' })
     assert.equal(bad.statusCode, 400)
     assert.match(bad.body, /Window 1: choose a day and enter times like 10:00 and 12:00/)
-    const good = await post(`/incidents/${id}/safe-contact`, {
+    const good = await post(`/victims/${victim}/safe-contact`, {
+      methods: 'text',
       weekday0: '1',
       start0: '10:00',
       end0: '12:00',
       notes: 'Text first',
     })
     assert.equal(good.statusCode, 302)
-    const incident = await page(`/triage/incidents/${id}`)
-    assert.match(incident.body, /Mon 10:00–12:00/)
-    assert.match(incident.body, /Text first/)
+    const line = 'Text message only; Mon 10:00–12:00. Text first'
+    assert.ok((await page(`/triage/incidents/${id}`)).body.includes(line), 'on the incident page')
+    await post(`/deployment/shifts/${shift}/plan`)
+    assert.ok((await page(`/deployment/shifts/${shift}`)).body.includes(line), 'on the shift plan')
+    const sergeant = await t.signIn('sergeant')
+    assert.ok((await page(`/incidents/${id}/send-live`, sergeant)).body.includes(line), 'when sending a team')
   })
 })

@@ -9,7 +9,8 @@ import { ConflictError, ValidationError, type FieldIssue } from '../common/error
 import { attempt, formDate, formText, savedMessage, type FormBody } from '../server/forms.ts'
 import { zonedWallTimeToInstant } from '../common/uk-time.ts'
 import { renderPlanMap } from './map.ts'
-import { OUTCOME_LABELS, OUTCOMES, VISIT_KIND_LABELS, describeWeeklyWindows } from './rules.ts'
+import { OUTCOME_LABELS, OUTCOMES, VISIT_KIND_LABELS } from './rules.ts'
+import { minuteOfClock } from '../cases/rules.ts'
 import type { DeploymentService } from './service.ts'
 import {
   changeResponseSchema,
@@ -18,7 +19,6 @@ import {
   outcomeBodySchema,
   pinBodySchema,
   planResponseSchema,
-  safeContactSchemaApi,
   toPlanResponse,
 } from './api-schemas.ts'
 
@@ -39,22 +39,12 @@ const SAVED: Record<string, string> = {
   live: 'Live incident sent: the plan has been re-made around it',
 }
 
-const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday']
-
-/** 'HH:MM' to minutes from midnight; '24:00' allowed as an end. */
-function minuteOf(value: string | undefined): number | null {
-  const m = /^(\d{1,2}):(\d{2})$/.exec((value ?? '').trim())
-  if (!m) return null
-  const minutes = Number(m[1]) * 60 + Number(m[2])
-  return Number(m[2]) < 60 && minutes <= 1440 ? minutes : null
-}
-
 /** The rescheduled time from the outcome form's date input and time field, in UK local time. */
 function followUpFrom(form: FormBody): { value?: string; issue?: FieldIssue } {
   const date = formDate(form, 'followUp', 'the new date', false)
   const time = formText(form, 'followUpTime')
   if (date.value === null && !date.issue && !time) return {}
-  const minute = minuteOf(time)
+  const minute = minuteOfClock(time)
   if (date.issue || date.value === null || minute === null || minute >= 1440) {
     return { issue: { path: 'followUpAfter', message: 'Enter the new date, and a time like 14:30' } }
   }
@@ -216,8 +206,7 @@ export function deploymentRoutes(app: FastifyInstance, { services }: RouteContex
 
   app.get('/incidents/:id/send-live', { config: { action: 'plan:dispatch-live' } }, async (request, reply) => {
     const { id } = idParams.parse(request.params)
-    const targets = await deployment.dispatchTargets(actorOf(request), id)
-    return reply.render('deployment/views/send-live.njk', { pageTitle: 'Send to a team on shift', id, targets })
+    return renderSendLive(reply, actorOf(request), id, {})
   })
 
   app.post('/incidents/:id/send-live', { config: { action: 'plan:dispatch-live' } }, async (request, reply) => {
@@ -232,60 +221,7 @@ export function deploymentRoutes(app: FastifyInstance, { services }: RouteContex
           ? `/deployment/shifts/${done.value.shift.id}?saved=live`
           : `/triage/incidents/${id}?saved=live`,
       )
-    const targets = await deployment.dispatchTargets(actorOf(request), id)
-    return reply.code(400).render('deployment/views/send-live.njk', {
-      pageTitle: 'Send to a team on shift',
-      id,
-      targets,
-      errors: done.issues,
-    })
-  })
-
-  app.get('/incidents/:id/safe-contact', { config: { action: 'safecontact:edit' } }, async (request, reply) => {
-    const { id } = idParams.parse(request.params)
-    const current = await deployment.safeContact(actorOf(request), id)
-    return reply.render('deployment/views/safe-contact.njk', safeContactModel(id, current))
-  })
-
-  app.post('/incidents/:id/safe-contact', { config: { action: 'safecontact:edit' } }, async (request, reply) => {
-    const { id } = idParams.parse(request.params)
-    const form = body(request)
-    const rows = [0, 1, 2, 3, 4, 5, 6].map((i) => ({
-      weekday: formText(form, `weekday${i}`),
-      start: formText(form, `start${i}`),
-      end: formText(form, `end${i}`),
-    }))
-    const issues: FieldIssue[] = []
-    const windows = rows.flatMap((r, i) => {
-      if (!r.weekday && !r.start && !r.end) return []
-      const start = minuteOf(r.start)
-      const end = minuteOf(r.end)
-      if (!r.weekday || start === null || end === null || end <= start) {
-        issues.push({
-          path: `window${i}`,
-          message: `Window ${i + 1}: choose a day and enter times like 10:00 and 12:00, the end after the start`,
-        })
-        return []
-      }
-      return [{ weekday: Number(r.weekday), startMinute: start, endMinute: end }]
-    })
-    const input = {
-      onlyWhileSuspectInCustody: formText(form, 'onlyWhileSuspectInCustody') === 'yes',
-      notes: formText(form, 'notes'),
-      windows,
-    }
-    const done = await attempt(async () => {
-      if (issues.length) throw new ValidationError(issues)
-      return deployment.setSafeContact(actorOf(request), id, input)
-    })
-    if (!done.ok) {
-      return reply.code(400).render('deployment/views/safe-contact.njk', {
-        ...safeContactModel(id, { ...input, notes: input.notes || null, windows }),
-        rows,
-        errors: done.issues,
-      })
-    }
-    return reply.redirect(`/triage/incidents/${id}?saved=safe-contact`)
+    return renderSendLive(reply.code(400), actor, id, { errors: done.issues })
   })
 
   // API
@@ -385,23 +321,20 @@ export function deploymentRoutes(app: FastifyInstance, { services }: RouteContex
       changeResponse(await deployment.dispatchLive(actorOf(request), request.params.id, request.body.shiftId)),
   )
 
-  api.put(
-    '/api/v1/incidents/:id/safe-contact',
-    {
-      config: { action: 'safecontact:edit' },
-      schema: {
-        summary: 'When it is safe to contact the victim (weekly windows; only while the suspect is in custody)',
-        tags: ['deployment'],
-        params: idParams,
-        body: safeContactSchemaApi,
-        response: { 204: z.null(), ...apiErrors },
-      },
-    },
-    async (request, reply) => {
-      await deployment.setSafeContact(actorOf(request), request.params.id, request.body)
-      return reply.code(204).send(null)
-    },
-  )
+  /** Whoever sends the team reads how and when it is safe to contact the victims first. */
+  async function renderSendLive(reply: FastifyReply, actor: Actor, id: string, extra: { errors?: FieldIssue[] }) {
+    const [targets, safeContacts] = await Promise.all([
+      deployment.dispatchTargets(actor, id),
+      services.cases.safeContactsForIncident(actor, id),
+    ])
+    return reply.render('deployment/views/send-live.njk', {
+      pageTitle: 'Send to a team on shift',
+      id,
+      targets,
+      safeContacts,
+      ...extra,
+    })
+  }
 
   async function renderPlan(reply: FastifyReply, actor: Actor, id: string, extra: Record<string, unknown>) {
     const plan = await deployment.view(actor, id)
@@ -453,31 +386,6 @@ function outcomeModel(plan: Plan, visitId: string, extra: { errors?: FieldIssue[
     outcomes: OUTCOMES,
     outcomeLabels: OUTCOME_LABELS,
     ...extra,
-  }
-}
-
-function safeContactModel(
-  id: string,
-  current: {
-    onlyWhileSuspectInCustody: boolean
-    notes: string | null
-    windows: { weekday: number; startMinute: number; endMinute: number }[]
-  },
-) {
-  const clock = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`
-  const rows = [0, 1, 2, 3, 4, 5, 6].map((i) => {
-    const w = current.windows[i]
-    return w
-      ? { weekday: String(w.weekday), start: clock(w.startMinute), end: clock(w.endMinute) }
-      : { weekday: '', start: '', end: '' }
-  })
-  return {
-    pageTitle: 'When is it safe to contact the victim?',
-    id,
-    current,
-    described: describeWeeklyWindows(current.windows),
-    rows,
-    weekdays: WEEKDAYS,
   }
 }
 

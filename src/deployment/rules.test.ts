@@ -3,7 +3,6 @@ import assert from 'node:assert/strict'
 import {
   DEFAULT_DEPLOYMENT_SETTINGS,
   describeChanges,
-  describeWeeklyWindows,
   outcomeIssues,
   planChanges,
   retryAfter,
@@ -99,7 +98,7 @@ describe('visitWindows', () => {
         },
       }),
       periods: ['10:00-12:00', '14:00-15:00'],
-      constraint: /Safe-contact times: Mon 10:00–12:00, Mon 14:00–18:00, Tue 10:00–12:00/,
+      constraint: /Safe-contact times: Mon–Tue 10:00–12:00, Mon 14:00–18:00/,
     },
     {
       name: 'weekly windows only on Tuesday: blocked on a Monday',
@@ -108,6 +107,12 @@ describe('visitWindows', () => {
       }),
       periods: [],
       blocked: /None of the victim's safe-contact times \(Tue 10:00–12:00\)/,
+    },
+    {
+      name: 'two victims whose windows share no time: blocked',
+      facts: facts({ safeContact: { onlyWhileSuspectInCustody: false, windows: [], noCommonTime: true } }),
+      periods: [],
+      blocked: /safe-contact times have no time in common/,
     },
     {
       name: 'custody and weekly windows together',
@@ -186,16 +191,6 @@ describe('weeklyPeriods', () => {
       at('2026-11-25T00:00:00Z'),
     )
     assert.deepEqual(periods.map(span), ['20:00-01:00'])
-  })
-
-  it('describes windows by day', () => {
-    assert.equal(
-      describeWeeklyWindows([
-        { weekday: 3, startMinute: 540, endMinute: 600 },
-        { weekday: 1, startMinute: 600, endMinute: 1440 },
-      ]),
-      'Mon 10:00–24:00, Wed 09:00–10:00',
-    )
   })
 })
 

@@ -2,6 +2,7 @@ import { localMidnight, localParts, zonedWallTimeToInstant } from '../common/uk-
 import type { FieldIssue } from '../common/errors.ts'
 import type { VisitKind, VisitOutcome } from '../db/schema.ts'
 import { custodyPosition, localWhen, type CustodyFacts, type PriorityScore } from '../triage/rules.ts'
+import { describeWeeklyWindows, type SafeContactFacts, type WeeklyWindow } from '../cases/rules.ts'
 
 /**
  * The deployment rules: when a victim may be visited in a shift, what a visit's outcome means for
@@ -14,18 +15,6 @@ const MINUTE_MS = 60_000
 export interface Interval {
   start: Date
   end: Date
-}
-
-/** A weekly safe-contact window in UK local time; ISO weekday (1 = Monday), minutes from midnight. */
-export interface WeeklyWindow {
-  weekday: number
-  startMinute: number
-  endMinute: number
-}
-
-export interface SafeContactFacts {
-  onlyWhileSuspectInCustody: boolean
-  windows: WeeklyWindow[]
 }
 
 export interface WindowFacts {
@@ -66,18 +55,6 @@ export interface VisitWindows {
   constraints: string[]
   /** Why the visit cannot happen in this shift at all. */
   blocked: string | null
-}
-
-const DAY_NAMES = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']
-const pad = (n: number) => String(n).padStart(2, '0')
-const clock = (minute: number) => `${pad(Math.floor(minute / 60))}:${pad(minute % 60)}`
-
-/** 'Mon 10:00–12:00, Thu 14:00–16:00' */
-export function describeWeeklyWindows(windows: readonly WeeklyWindow[]): string {
-  return [...windows]
-    .sort((a, b) => a.weekday - b.weekday || a.startMinute - b.startMinute)
-    .map((w) => `${DAY_NAMES[w.weekday - 1]} ${clock(w.startMinute)}–${clock(w.endMinute)}`)
-    .join(', ')
 }
 
 /** The weekly windows as instants over [from, to], in UK local time (right across clock changes). */
@@ -184,6 +161,14 @@ export function visitWindows(f: WindowFacts, settings: DeploymentSettings): Visi
       : f.custody,
     f.now,
   )
+  if (f.safeContact?.noCommonTime) {
+    constraints.push('The victims’ safe-contact times have no time in common')
+    return {
+      periods: [],
+      constraints,
+      blocked: 'The victims’ safe-contact times have no time in common: arrange their visits separately',
+    }
+  }
   if (f.safeContact?.onlyWhileSuspectInCustody && custody.state !== 'in_custody') {
     constraints.push('Safe to contact only while the suspect is in custody')
     return {

@@ -8,6 +8,7 @@ import { aShift } from '../test-support/deployment.ts'
 import { systemActor, type Actor } from '../auth/actor.ts'
 import { ConflictError, OutOfScopeError, ValidationError } from '../common/errors.ts'
 import type { PersonInput } from '../intake/incident-schema.ts'
+import { victimOn } from '../cases/test-data.ts'
 
 /** A victim and suspect without dates of birth: no incident counts as a repeat of another. */
 function strangers(suspect: Partial<PersonInput> = {}): PersonInput[] {
@@ -73,8 +74,7 @@ describeEachEngine('DeploymentService', (engine) => {
         'vehicle',
       ] as const)
         await db.deleteFrom(table).execute()
-      await db.deleteFrom('safe_contact_window').execute()
-      await db.deleteFrom('safe_contact').execute()
+      await db.deleteFrom('victim_safe_contact').execute()
       await db.deleteFrom('consultation').execute()
       await db.deleteFrom('triage_decision').execute()
       await db.deleteFrom('custody_episode').execute()
@@ -118,7 +118,7 @@ describeEachEngine('DeploymentService', (engine) => {
       people: strangers({ custody: inCustody(6, 0.5) }),
     })
     const custodyOnly = await attend({ at: 2 })
-    await t.services.deployment.setSafeContact(officer, custodyOnly.id, {
+    await t.services.deployment.setSafeContact(officer, await victimOn(t.deps.db, custodyOnly.id), {
       onlyWhileSuspectInCustody: true,
       windows: [],
     })
@@ -410,14 +410,92 @@ describeEachEngine('DeploymentService', (engine) => {
     const shift = await aShift(t.deps.db)
     await t.services.deployment.replan(officer, shift)
     // Monday 23 November: safe only 13:00-15:00 from now on.
-    await t.services.deployment.setSafeContact(idva, a.id, {
+    await t.services.deployment.setSafeContact(idva, await victimOn(t.deps.db, a.id), {
       onlyWhileSuspectInCustody: false,
       windows: [{ weekday: 1, startMinute: 780, endMinute: 900 }],
     })
     const plan = await t.services.deployment.view(officer, shift)
     const visit = plan.planned.find((v) => v.incidentId === a.id)!
     assert.ok(visit.planned_start >= new Date('2026-11-23T13:00:00Z'), 'moved into the safe time')
-    assert.equal(plan.revisions[0]!.cause, 'Safe-contact times changed')
+    assert.equal(plan.revisions[0]!.cause, 'Safe-contact details changed')
+    assert.match(visit.safeContacts[0]!.safeContact.line, /^Any way; Mon 13:00–15:00$/)
+  })
+
+  it('applies details recorded on the victim’s earlier incident to a visit for a new one', async () => {
+    // The same victim (names and date of birth) on two incidents: an earlier one and today's.
+    const victim = () => [
+      aPerson({ firstName: 'Rhea', lastName: 'Casewell', dateOfBirth: '1985-03-04' }),
+      aSuspect({ dateOfBirth: undefined }),
+    ]
+    const earlier = await t.services.intake.create(
+      system,
+      anIncident({ people: victim(), reportedHoursAgo: 24 * 40 }),
+      'api',
+    )
+    const today = await attend({ at: 0, people: victim() })
+    const shift = await aShift(t.deps.db)
+    await t.services.deployment.replan(officer, shift)
+    let visit = (await t.services.deployment.view(officer, shift)).planned.find((v) => v.incidentId === today.id)!
+    assert.ok(visit.planned_start < new Date('2026-11-23T13:00:00Z'), 'planned at once before any details')
+
+    // Recorded on the earlier incident's victim: the plan holding today's visit is re-made.
+    await t.services.deployment.setSafeContact(sergeant, await victimOn(t.deps.db, earlier.id), {
+      methods: ['text'],
+      onlyWhileSuspectInCustody: false,
+      windows: [{ weekday: 1, startMinute: 780, endMinute: 900 }],
+      notes: 'Never when he is home',
+    })
+    const plan = await t.services.deployment.view(officer, shift)
+    visit = plan.planned.find((v) => v.incidentId === today.id)!
+    assert.equal(plan.revisions[0]!.cause, 'Safe-contact details changed')
+    assert.ok(visit.planned_start >= new Date('2026-11-23T13:00:00Z'), 'moved into the safe time')
+    assert.match(visit.chosen_because, /Safe-contact times: Mon 13:00–15:00/)
+    assert.equal(visit.safeContacts[0]!.safeContact.line, 'Text message only; Mon 13:00–15:00. Never when he is home')
+  })
+
+  it('plans a visit to two victims only when it is safe for both', async () => {
+    const both = (first: string, second: string) => [
+      aPerson({ firstName: first, dateOfBirth: undefined }),
+      aPerson({ firstName: second, dateOfBirth: undefined }),
+      aSuspect({ dateOfBirth: undefined }),
+    ]
+    const overlap = await attend({ at: 0, people: both('Ann', 'Bea') })
+    const apart = await attend({ at: 1, people: both('Cat', 'Dee') })
+    /** Both victims of an incident, in order. */
+    const victims = async (incidentId: string) =>
+      (
+        await t.deps.db
+          .selectFrom('incident_person')
+          .select('id')
+          .where('incident_id', '=', incidentId)
+          .where('role', '=', 'victim')
+          .orderBy('position')
+          .execute()
+      ).map((r) => r.id)
+    const record = (victimId: string, startMinute: number, endMinute: number) =>
+      t.services.deployment.setSafeContact(idva, victimId, {
+        onlyWhileSuspectInCustody: false,
+        windows: [{ weekday: 1, startMinute, endMinute }],
+      })
+    const [ann, bea] = await victims(overlap.id)
+    await record(ann!, 600, 840) // Monday 10:00-14:00
+    await record(bea!, 720, 900) // Monday 12:00-15:00
+    const [cat, dee] = await victims(apart.id)
+    await record(cat!, 480, 600) // Monday 08:00-10:00
+    await record(dee!, 720, 840) // Monday 12:00-14:00
+    const shift = await aShift(t.deps.db)
+    await t.services.deployment.replan(officer, shift)
+    const plan = await t.services.deployment.view(officer, shift)
+    const visit = plan.planned.find((v) => v.incidentId === overlap.id)!
+    assert.ok(visit.planned_start >= new Date('2026-11-23T12:00:00Z'), 'not before both are safe')
+    assert.ok(visit.planned_end <= new Date('2026-11-23T14:00:00Z'), 'over while both are safe')
+    assert.deepEqual(
+      visit.safeContacts.map((s) => s.victimName),
+      ['Ann Example', 'Bea Example'],
+    )
+    const left = plan.excluded.find((e) => e.incidentId === apart.id)!
+    assert.equal(left.reason, 'no_window')
+    assert.match(left.detail, /no time in common/)
   })
 
   it('refuses a pin the plan cannot take, saying why', async () => {

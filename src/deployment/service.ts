@@ -4,6 +4,7 @@ import type { Clock } from '../common/clock.ts'
 import type { Actor } from '../auth/actor.ts'
 import type { VisitKind } from '../db/schema.ts'
 import { recordAudit, recordAudits } from '../audit/audit.ts'
+import { authorId } from '../auth/actor.ts'
 import type { AccessService } from '../access/service.ts'
 import { incidentFactsMany, sharingAgencies } from '../access/repository.ts'
 import { reaches, type ScopeFilter } from '../access/rules.ts'
@@ -22,7 +23,6 @@ import { travelTimeSource, type GeoPoint } from './travel/travel.ts'
 import {
   chosenBecause,
   describeChanges,
-  describeWeeklyWindows,
   OUTCOME_LABELS,
   VISIT_KIND_LABELS,
   outcomeIssues,
@@ -32,8 +32,17 @@ import {
   visitWindows,
   type PlanChanges,
   type PlanSnapshot,
-  type SafeContactFacts,
 } from './rules.ts'
+import {
+  combineSafeContacts,
+  recordedDetails,
+  safeContactIssues,
+  safeContactSchema,
+  victimSafeContact,
+  type SafeContactDetails,
+  type VictimSafeContact,
+} from '../cases/rules.ts'
+import * as cases from '../cases/repository.ts'
 import * as repo from './repository.ts'
 
 const MINUTE_MS = 60_000
@@ -73,26 +82,6 @@ export const dropSchema = z.strictObject({
     .min(3, 'Say why the team is dropping this visit')
     .max(500, 'The reason must be 500 characters or fewer'),
 })
-
-const weeklyWindowSchema = z
-  .strictObject({
-    weekday: z.number().int().min(1).max(7),
-    startMinute: z.number().int().min(0).max(1439),
-    endMinute: z.number().int().min(1).max(1440),
-  })
-  .refine((w) => w.endMinute > w.startMinute, { error: 'A safe-contact window must end after it starts' })
-
-export const safeContactSchema = z.strictObject({
-  onlyWhileSuspectInCustody: z.boolean(),
-  notes: z
-    .string()
-    .trim()
-    .max(1000)
-    .optional()
-    .transform((v) => v || null),
-  windows: z.array(weeklyWindowSchema).max(50),
-})
-export type SafeContactInput = z.input<typeof safeContactSchema>
 
 /** Minutes since local midnight of the shift's day: what the planner works in (see planner/types.ts). */
 function timeBase(shiftStart: Date) {
@@ -136,6 +125,8 @@ interface Shown {
   victimName: string | null
   latitude: number | null
   longitude: number | null
+  /** Each victim's safe-contact details: how and when the crew may make contact. */
+  safeContacts: VictimSafeContact[]
 }
 
 interface ChangeOptions {
@@ -214,6 +205,7 @@ export class DeploymentService {
       const [display, facts] = await Promise.all([queueDisplayRows(trx, ids), incidentFactsMany(trx, ids)])
       const displayOf = new Map(display.map((d) => [d.id, d]))
       const opens = (id: string) => facts.has(id) && reaches(viewer, facts.get(id)!)
+      const safe = await cases.latestSafeContacts(trx, { incidentIds: ids.filter(opens), scope: viewer })
       const describe = (id: string): Shown => {
         const d = displayOf.get(id)
         if (!d || !opens(id))
@@ -226,6 +218,7 @@ export class DeploymentService {
             victimName: null,
             latitude: null,
             longitude: null,
+            safeContacts: [],
           }
         return {
           incidentId: id,
@@ -236,6 +229,7 @@ export class DeploymentService {
           victimName: d.victim_name,
           latitude: d.latitude,
           longitude: d.longitude,
+          safeContacts: safe.filter((s) => s.incident_id === id).map(victimSafeContact),
         }
       }
       await recordAudits(
@@ -246,7 +240,7 @@ export class DeploymentService {
           action: 'consult' as const,
           recordType: 'incident',
           recordId: id,
-          fields: ['force_reference', 'victim_name', 'area', 'postcode', 'location'],
+          fields: ['force_reference', 'victim_name', 'area', 'postcode', 'location', 'safe_contact'],
           details: { via: 'shift_plan', shiftId },
         })),
       )
@@ -531,14 +525,11 @@ export class DeploymentService {
     )
   }
 
-  /** The incident page's joint-team panel: when it is safe to make contact, and visits so far. */
+  /** The incident page's joint-team panel: visits so far. */
   async forIncident(actor: Actor, incidentId: string) {
-    const [safeContact, visits] = await Promise.all([
-      this.safeContact(actor, incidentId),
-      repo.visitsForIncident(this.db, incidentId),
-    ])
+    await this.access.check(actor, 'incident:view', 'incident', incidentId)
+    const visits = await repo.visitsForIncident(this.db, incidentId)
     return {
-      safeContact: { ...safeContact, described: describeWeeklyWindows(safeContact.windows) },
       visits: visits.map((v) => ({
         ...v,
         teamName: v.team_name,
@@ -552,42 +543,55 @@ export class DeploymentService {
     }
   }
 
-  async safeContact(actor: Actor, incidentId: string) {
-    await this.access.check(actor, 'incident:view', 'incident', incidentId)
-    const { rules, windows } = await repo.safeContacts(this.db, [incidentId])
-    const rule = rules[0]
-    return {
-      onlyWhileSuspectInCustody: rule?.only_while_suspect_in_custody ?? false,
-      notes: rule?.notes ?? null,
-      windows: windows.map((w) => ({ weekday: w.weekday, startMinute: w.start_minute, endMinute: w.end_minute })),
-      updatedAt: rule?.updated_at ?? null,
-    }
-  }
-
   /**
-   * Records when it is safe to contact the victim. A plan that already has a visit to them is
-   * re-made in the same transaction, so no plan keeps a visit at a time now known to be unsafe.
+   * Records how and when it is safe to contact a victim: a new row for their case, the latest of
+   * which applies on every incident of theirs. Plans that already have a visit to any of those
+   * incidents are re-made in the same transaction, so no plan keeps a visit now known to be unsafe.
    */
-  async setSafeContact(actor: Actor, incidentId: string, input: unknown) {
-    await this.access.check(actor, 'safecontact:edit', 'incident', incidentId)
+  async setSafeContact(actor: Actor, victimId: string, input: unknown) {
+    await this.access.check(actor, 'safecontact:edit', 'victim', victimId)
     const parsed = safeContactSchema.safeParse(input)
     if (!parsed.success) throw new ValidationError(issuesOf(parsed.error))
+    const issues = safeContactIssues(parsed.data)
+    if (issues.length) throw new ValidationError(issues)
     const now = this.clock.now()
-    await this.db.transaction().execute(async (trx) => {
-      await repo.replaceSafeContact(trx, { incidentId, ...parsed.data, by: actor.userId, at: now })
-      await recordAudit(trx, actor, now, {
-        action: 'alter',
-        recordType: 'incident',
-        recordId: incidentId,
-        fields: ['safe_contact'],
-        details: {
-          windows: parsed.data.windows.length,
-          onlyWhileSuspectInCustody: parsed.data.onlyWhileSuspectInCustody,
-        },
+    await this.db
+      .transaction()
+      .execute(async (trx) => {
+        const victim = await cases.findVictim(trx, victimId)
+        if (!victim) throw new NotFoundError('No victim with that id')
+        const id = await cases.insertSafeContact(trx, {
+          incidentId: victim.incident_id,
+          personId: victim.id,
+          personKey: victim.person_key,
+          ...parsed.data,
+          by: authorId(actor),
+          at: now,
+        })
+        await recordAudit(trx, actor, now, {
+          action: 'collect',
+          recordType: 'incident_person',
+          recordId: victimId,
+          fields: ['safe_contact'],
+          details: {
+            safeContactId: id,
+            incidentId: victim.incident_id,
+            methods: parsed.data.methods,
+            windows: parsed.data.windows.length,
+            onlyWhileSuspectInCustody: parsed.data.onlyWhileSuspectInCustody,
+          },
+        })
+        const incidents = await cases.caseIncidents(trx, victim, { kind: 'all' })
+        const shifts = await repo.plannedShifts(
+          trx,
+          incidents.map((i) => i.id),
+        )
+        await repo.lockShifts(trx, shifts)
+        for (const shiftId of shifts) await this.replanOther(trx, actor, shiftId, 'Safe-contact details changed')
       })
-      const planned = await repo.plannedVisitOf(trx, incidentId)
-      if (planned) await this.replanOther(trx, actor, planned.shift_id, 'Safe-contact times changed')
-    })
+      .catch((error: unknown) => {
+        throw asConflict(error)
+      })
   }
 
   private async shift(id: string, db: Queryable = this.db): Promise<ShiftRecord> {
@@ -819,6 +823,8 @@ export class DeploymentService {
     const existing = new Map<string, repo.VisitRow>()
     const started = new Map<string, repo.VisitRow[]>()
     const lastDone = new Map<string, repo.VisitRow | undefined>()
+    /** Each candidate's victims' details; a candidate several shifts share has each shift's view. */
+    const safeOf = new Map<string, (SafeContactDetails | null)[]>()
     for (const s of shifts) {
       const visits = await repo.shiftVisits(trx, s.id)
       const planned = visits.filter((v) => v.status === 'planned')
@@ -838,41 +844,32 @@ export class DeploymentService {
         trx,
         waiting.map((v) => v.incident_id),
       )
-      const open = await repo.candidateFacts(trx, {
-        shiftId: s.id,
-        areas: s.areas,
-        since,
-        scope: await this.shiftScope(trx, s),
-      })
+      const scope = await this.shiftScope(trx, s)
+      const open = await repo.candidateFacts(trx, { shiftId: s.id, areas: s.areas, since, scope })
       const busy = new Set(started.get(s.id)!.map((v) => v.incident_id))
-      for (const row of [...open, ...onPlan]) {
-        if (busy.has(row.id)) continue
+      const mine = [...open, ...onPlan].filter((row) => !busy.has(row.id))
+      for (const row of mine) {
         factRows.set(row.id, row)
         if (!shiftsOf.has(row.id)) shiftsOf.set(row.id, new Set())
         shiftsOf.get(row.id)!.add(s.id)
       }
+      // Every victim's latest details as this shift's team may know them, from any of their incidents.
+      const safe = await cases.latestSafeContacts(trx, { incidentIds: mine.map((r) => r.id), scope })
+      for (const row of safe) {
+        const list = safeOf.get(row.incident_id) ?? []
+        list.push(recordedDetails(row))
+        safeOf.set(row.incident_id, list)
+      }
     }
     const ids = [...factRows.keys()]
-    const [display, safe, outcomes, kinds] = await Promise.all([
+    const [display, outcomes, kinds] = await Promise.all([
       queueDisplayRows(trx, ids),
-      repo.safeContacts(trx, ids),
       repo.lastOutcomes(trx, ids),
       repo.areaKinds(trx),
     ])
     const displayOf = new Map(display.map((d) => [d.id, d]))
     const kindOf = new Map(kinds.map((k) => [k.name, k.kind]))
     const outcomeOf = new Map(outcomes.map((o) => [o.incident_id, o]))
-    const safeOf = new Map<string, SafeContactFacts>(
-      safe.rules.map((r) => [
-        r.incident_id,
-        {
-          onlyWhileSuspectInCustody: r.only_while_suspect_in_custody,
-          windows: safe.windows
-            .filter((w) => w.incident_id === r.incident_id)
-            .map((w) => ({ weekday: w.weekday, startMinute: w.start_minute, endMinute: w.end_minute })),
-        },
-      ]),
-    )
     const candidates: Candidate[] = ids.map((id) => {
       const facts = factsOf(factRows.get(id)!)
       const d = displayOf.get(id)!
@@ -885,7 +882,7 @@ export class DeploymentService {
           shiftEnd: lead.endsAt,
           now,
           custody: facts.custody,
-          safeContact: safeOf.get(id) ?? null,
+          safeContact: combineSafeContacts(safeOf.get(id) ?? []),
           notBefore: last?.follow_up_after ?? null,
           dispatchedAt: visit?.kind === 'live' ? visit.dispatched_at : null,
         },

@@ -1,12 +1,27 @@
+import { sql } from 'kysely'
 import type { Queryable } from '../db/database.ts'
+import { scopeWhere } from '../access/repository.ts'
+import type { ScopeFilter } from '../access/rules.ts'
 import type { TrackerRecord } from './tracker.ts'
 
-/** The incident's first victim and whether they are a repeat victim: what the tracker rules need. */
+/**
+ * The incident's first victim and what the tracker needs to know of them: whether they are a repeat
+ * victim (for the rules) and, for the form's defaults, the children recorded on the incident.
+ */
 export async function victimOf(db: Queryable, incidentId: string) {
   return db
     .selectFrom('incident as i')
     .innerJoin('incident_person as p', 'p.incident_id', 'i.id')
-    .select(['p.id as person_id', 'i.prior_same_people_12m'])
+    .select([
+      'p.id as person_id',
+      'i.prior_same_people_12m',
+      'i.force_reference',
+      'i.children_present',
+      sql<string>`concat_ws(' ', p.first_name, p.last_name)`.as('victim_name'),
+      sql<number>`(select count(*)::int from incident_person c where c.incident_id = i.id and c.role = 'child')`.as(
+        'children',
+      ),
+    ])
     .where('i.id', '=', incidentId)
     .where('p.role', '=', 'victim')
     .orderBy('p.position')
@@ -18,8 +33,37 @@ export function findContact(db: Queryable, id: string) {
   return db.selectFrom('tracker_contact').selectAll().where('id', '=', id).executeTakeFirst()
 }
 
-export function visitIncident(db: Queryable, visitId: string) {
-  return db.selectFrom('visit').select(['incident_id']).where('id', '=', visitId).executeTakeFirst()
+/** What a visit tells the form: its kind, when its outcome was recorded, and whether an officer was on the shift. */
+export function visitFacts(db: Queryable, visitId: string) {
+  return db
+    .selectFrom('visit as v')
+    .select((eb) => [
+      'v.id',
+      'v.incident_id',
+      'v.kind',
+      'v.outcome',
+      'v.outcome_at',
+      'v.planned_start',
+      eb
+        .exists(
+          eb
+            .selectFrom('shift_member as m')
+            .select('m.user_id')
+            .whereRef('m.shift_id', '=', 'v.shift_id')
+            .where('m.duty', '=', 'officer'),
+        )
+        .as('joint'),
+    ])
+    .where('v.id', '=', visitId)
+    .executeTakeFirst()
+}
+
+export function consultationFacts(db: Queryable, consultationId: string) {
+  return db
+    .selectFrom('consultation')
+    .select(['incident_id', 'answered_at'])
+    .where('id', '=', consultationId)
+    .executeTakeFirst()
 }
 
 export async function insertDraft(
@@ -105,4 +149,45 @@ export function contactsOf(db: Queryable, incidentId: string, userId: string) {
     .orderBy('c.contact_at', 'desc')
     .orderBy('c.updated_at', 'desc')
     .execute()
+}
+
+/** A user's open drafts on incidents they may still record on, most recently saved first. */
+export function draftsOf(db: Queryable, userId: string, scope: ScopeFilter) {
+  return db
+    .selectFrom('tracker_contact as c')
+    .innerJoin('incident as i', 'i.id', 'c.incident_id')
+    .innerJoin('incident_person as p', 'p.id', 'c.person_id')
+    .leftJoin('visit as v', 'v.id', 'c.visit_id')
+    .select([
+      'c.id',
+      'c.incident_id',
+      'c.updated_at',
+      'i.force_reference',
+      sql<string>`concat_ws(' ', p.first_name, p.last_name)`.as('victim_name'),
+      'v.kind as visit_kind',
+    ])
+    .where('c.created_by', '=', userId)
+    .where('c.status', '=', 'draft')
+    .where(scopeWhere(scope, 'i'))
+    .orderBy('c.updated_at', 'desc')
+    .execute()
+}
+
+/** A submitted contact of the incident, with who recorded it and whom it was with. */
+export function submittedContact(db: Queryable, incidentId: string, contactId: string) {
+  return db
+    .selectFrom('tracker_contact as c')
+    .innerJoin('app_user as u', 'u.id', 'c.created_by')
+    .innerJoin('incident as i', 'i.id', 'c.incident_id')
+    .innerJoin('incident_person as p', 'p.id', 'c.person_id')
+    .selectAll('c')
+    .select([
+      'u.display_name as recorded_by',
+      'i.force_reference',
+      sql<string>`concat_ws(' ', p.first_name, p.last_name)`.as('victim_name'),
+    ])
+    .where('c.id', '=', contactId)
+    .where('c.incident_id', '=', incidentId)
+    .where('c.status', '=', 'submitted')
+    .executeTakeFirst()
 }

@@ -1,13 +1,18 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { RouteContext } from '../server/app.ts'
+import type { FieldIssue } from '../common/errors.ts'
 import { actorOf } from '../server/http.ts'
 import { apiErrors, errorSchema, idParams } from '../server/api-schemas.ts'
-import { draftSchema } from './service.ts'
+import { attempt, savedMessage } from '../server/forms.ts'
+import { draftSchema, type TrackerForm } from './service.ts'
+import { formChoices, postedEntries } from './form.ts'
 import { trackerSchema } from './tracker.ts'
 
 const draftParams = z.object({ id: z.uuid(), draftId: z.uuid() })
+const contactParams = z.object({ id: z.uuid(), contactId: z.uuid() })
+const newQuery = z.object({ visit: z.uuid().optional(), consultation: z.uuid().optional() })
 const draftBody = z.strictObject({ visitId: z.uuid().optional(), values: draftSchema })
 const submitBody = z.strictObject({
   draftId: z.uuid().optional(),
@@ -23,10 +28,81 @@ const contactSchema = z.object({
 })
 const iso = (d: Date | null) => (d ? d.toISOString() : null)
 
-/** The tracker's API, for tablets and the form's autosave: drafts, submission, an incident's contacts. */
+function renderForm(reply: FastifyReply, form: TrackerForm, extra: { errors?: FieldIssue[]; received?: boolean } = {}) {
+  return reply.render('engagement/views/form.njk', {
+    pageTitle: form.draftId ? 'Finish recording a contact' : 'Record a contact',
+    form,
+    values: form.values,
+    ...formChoices(form.values),
+    ...extra,
+  })
+}
+
+/**
+ * The tracker's pages (the form, drafts, a recorded contact) and its API, for tablets and the
+ * form's autosave: drafts, submission, an incident's contacts.
+ */
 export function engagementRoutes(app: FastifyInstance, { services }: RouteContext): void {
   const api = app.withTypeProvider<ZodTypeProvider>()
   const engagement = services.engagement
+
+  // Pages
+  app.get('/incidents/:id/tracker/new', { config: { action: 'tracker:record' } }, async (request, reply) => {
+    const { id } = idParams.parse(request.params)
+    const from = newQuery.parse(request.query)
+    const form = await engagement.form(actorOf(request), id, { visitId: from.visit, consultationId: from.consultation })
+    return renderForm(reply, form)
+  })
+
+  app.get(
+    '/incidents/:id/tracker/drafts/:draftId',
+    { config: { action: 'tracker:record' } },
+    async (request, reply) => {
+      const { id, draftId } = draftParams.parse(request.params)
+      return renderForm(reply, await engagement.form(actorOf(request), id, { draftId }))
+    },
+  )
+
+  app.post('/incidents/:id/tracker', { config: { action: 'tracker:record' } }, async (request, reply) => {
+    const { id } = idParams.parse(request.params)
+    const done = await engagement.submitEntries(actorOf(request), id, postedEntries(request.body))
+    if (done.ok) return reply.redirect(`/incidents/${id}/tracker/contacts/${done.id}?saved=submitted`)
+    return renderForm(reply.code(400), done.form, { errors: done.issues, received: done.kept })
+  })
+
+  // "Save and finish later", without JavaScript: the form's second button.
+  app.post('/incidents/:id/tracker/draft', { config: { action: 'tracker:record' } }, async (request, reply) => {
+    const { id } = idParams.parse(request.params)
+    const posted = postedEntries(request.body)
+    const done = await attempt(() => engagement.saveDraft(actorOf(request), id, { ...posted, values: posted.entries }))
+    if (done.ok) return reply.redirect('/tracker/drafts?saved=draft')
+    return renderForm(reply.code(400), await engagement.form(actorOf(request), id, posted), { errors: done.issues })
+  })
+
+  app.get('/tracker/drafts', { config: { action: 'tracker:record' } }, async (request, reply) => {
+    const saved = savedMessage(request, { draft: 'Draft saved. Continue it from this list when you are ready.' })
+    return reply.render('engagement/views/drafts.njk', {
+      pageTitle: 'Your tracker drafts',
+      drafts: await engagement.myDrafts(actorOf(request)),
+      saved,
+    })
+  })
+
+  app.get(
+    '/incidents/:id/tracker/contacts/:contactId',
+    { config: { action: 'tracker:view' } },
+    async (request, reply) => {
+      const { id, contactId } = contactParams.parse(request.params)
+      const contact = await engagement.contact(actorOf(request), id, contactId)
+      return reply.render('engagement/views/contact.njk', {
+        pageTitle: 'Contact with the victim',
+        contact,
+        saved: savedMessage(request, { submitted: 'Contact recorded' }),
+      })
+    },
+  )
+
+  // API
 
   api.post(
     '/api/v1/incidents/:id/tracker/drafts',

@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import { after, before, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { describeEachEngine } from '../test-support/db.ts'
@@ -66,8 +67,8 @@ describeEachEngine('EngagementService', (engine) => {
     const audit = await t.deps.db
       .selectFrom('audit_event')
       .select(['action', 'fields'])
-      .where('record_type', '=', 'tracker_contact')
-      .where('record_id', '=', id)
+      .where('record_type', '=', 'incident_person')
+      .where(sql`details->>'contactId'`, '=', id)
       .orderBy('seq')
       .execute()
     assert.deepEqual(

@@ -1,6 +1,5 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
 import {
   MAX_BUNDLE_ENTRIES,
   NHS_NUMBER_SYSTEM,
@@ -10,28 +9,21 @@ import {
   unknownPatientIssues,
   type BundleIssue,
   type BundleParseResult,
-  type IgnoredEntry,
-  type ParsedAppointment,
 } from './fhir-appointments.ts'
+import { ALEX, JO, SAM, fixture } from './test-fixtures.ts'
 
 const NOW = new Date('2026-06-01T09:00:00Z')
-// Synthetic NHS numbers in the 999 test range, valid check digits.
-const ALEX = '9995259656'
-const SAM = '9998909228'
-const JO = '9999030068'
-
-function fixture(name: string): unknown {
-  return JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8'))
-}
 
 function issuesOf(result: BundleParseResult): BundleIssue[] {
   assert.equal(result.ok, false, `expected issues, got ${JSON.stringify(result)}`)
   return (result as { issues: BundleIssue[] }).issues
 }
 
-function parsedOf(result: BundleParseResult): { appointments: ParsedAppointment[]; ignored: IgnoredEntry[] } {
+type Parsed = Extract<BundleParseResult, { ok: true }>
+
+function parsedOf(result: BundleParseResult): Parsed {
   assert.equal(result.ok, true, `expected success, got ${JSON.stringify(result)}`)
-  return result as { appointments: ParsedAppointment[]; ignored: IgnoredEntry[] }
+  return result as Parsed
 }
 
 function appointment(fields: Record<string, unknown> = {}): Record<string, unknown> {
@@ -54,7 +46,9 @@ const parse = (...resources: unknown[]) => parseAppointmentBundle(bundle(...reso
 
 describe('parseAppointmentBundle: fixtures', () => {
   it('reads a search result: GP, dental and hospital appointments, patients by identifier, reference and contained', () => {
-    const { appointments, ignored } = parsedOf(parseAppointmentBundle(fixture('valid-searchset.json'), { now: NOW }))
+    const { appointments, ignored, withdrawn } = parsedOf(
+      parseAppointmentBundle(fixture('valid-searchset.json'), { now: NOW }),
+    )
     assert.deepEqual(appointments, [
       {
         path: 'entry[0]',
@@ -124,6 +118,11 @@ describe('parseAppointmentBundle: fixtures', () => {
         path: 'entry[10]',
         reason: 'a note from the sending system about the search: Appointments before 2026-05-01 are not included',
       },
+    ])
+    // The cancelled one and the one back on a waiting list withdraw earlier copies; the one that is over does not.
+    assert.deepEqual(withdrawn, [
+      { path: 'entry[3]', sourceId: 'gp-1002' },
+      { path: 'entry[5]', sourceId: 'physio-88' },
     ])
   })
 
@@ -287,7 +286,7 @@ describe('parseAppointmentBundle: the file as a whole', () => {
 
   it('accepts an empty search result', () => {
     const result = parseAppointmentBundle({ resourceType: 'Bundle', type: 'searchset', total: 0 }, { now: NOW })
-    assert.deepEqual(result, { ok: true, appointments: [], ignored: [] })
+    assert.deepEqual(result, { ok: true, appointments: [], ignored: [], withdrawn: [] })
   })
 
   it(`takes ${MAX_BUNDLE_ENTRIES} entries`, () => {
@@ -350,44 +349,65 @@ describe('parseAppointmentBundle: one appointment', () => {
     assert.equal(parsedOf(parseAppointmentBundle(json, { now: NOW })).appointments[0]?.sourceId, 'urn:uuid:1')
   })
 
-  const ignoredCases: [string, Record<string, unknown>, string][] = [
+  // The last element: whether the appointment withdraws an earlier import of it (it will not take place as booked).
+  const ignoredCases: [string, Record<string, unknown>, string, boolean][] = [
     [
       'ended',
       { start: '2026-05-31T10:00:00Z', end: '2026-05-31T10:30:00Z' },
       'the appointment is over: it ended at 2026-05-31T10:30:00Z',
+      false,
     ],
     [
       'started, with no end',
       { start: '2026-06-01T08:59:59Z', end: undefined },
       'the appointment is over: it started at 2026-06-01T08:59:59Z',
+      false,
     ],
     [
       'cancelled, without a date',
       { status: 'cancelled', start: undefined, end: undefined },
       'the appointment was cancelled',
+      true,
     ],
-    ['a no-show', { status: 'noshow' }, 'the appointment is marked as a no-show'],
-    ['entered in error', { status: 'entered-in-error' }, 'the appointment was entered in error'],
+    ['a no-show', { status: 'noshow' }, 'the appointment is marked as a no-show', true],
+    ['entered in error', { status: 'entered-in-error' }, 'the appointment was entered in error', true],
     [
       'proposed, without a date',
       { status: 'proposed', start: undefined, end: undefined },
       'the appointment has no date yet (status proposed)',
+      true,
     ],
     [
       'declined by the patient',
       { participant: [{ actor: { identifier: { system: NHS_NUMBER_SYSTEM, value: ALEX } }, status: 'declined' }] },
       'the patient has declined the appointment',
+      true,
     ],
   ]
-  for (const [name, fields, reason] of ignoredCases) {
+  for (const [name, fields, reason, withdraws] of ignoredCases) {
     it(`passes over an appointment ${name}`, () => {
       assert.deepEqual(parse(appointment(fields)), {
         ok: true,
         appointments: [],
         ignored: [{ path: 'entry[0]', reason }],
+        withdrawn: withdraws ? [{ path: 'entry[0]', sourceId: 'a1' }] : [],
       })
     })
   }
+
+  it('withdraws a cancelled appointment without an id by its fullUrl, and one without either not at all', () => {
+    const json = {
+      resourceType: 'Bundle',
+      type: 'collection',
+      entry: [
+        { fullUrl: 'urn:uuid:1', resource: appointment({ id: undefined, status: 'cancelled' }) },
+        { resource: appointment({ id: undefined, status: 'cancelled' }) },
+      ],
+    }
+    assert.deepEqual(parsedOf(parseAppointmentBundle(json, { now: NOW })).withdrawn, [
+      { path: 'entry[0]', sourceId: 'urn:uuid:1' },
+    ])
+  })
 
   const base = 'entry[0].resource'
   const issueCases: [string, Record<string, unknown>, BundleIssue[]][] = [
@@ -634,7 +654,7 @@ describe('instantProblem', () => {
 })
 
 describe('unknownPatientIssues', () => {
-  it('names each appointment whose NHS number matches nobody on record', () => {
+  it('names each appointment whose NHS number matches no victim the importer can see', () => {
     const { appointments } = parsedOf(parseAppointmentBundle(fixture('valid-searchset.json'), { now: NOW }))
     const onRecord = new Set([ALEX, JO])
     assert.deepEqual(
@@ -642,7 +662,7 @@ describe('unknownPatientIssues', () => {
       ['entry[1]', 'entry[6]'].map((path) => ({
         path,
         message:
-          "NHS number 999 890 9228 does not match anyone on record: check the number, or add it to the victim's record first",
+          "NHS number 999 890 9228 does not match a victim on any incident you can open: check the number, or add it to the victim's details first",
       })),
     )
   })

@@ -94,8 +94,16 @@ export interface IgnoredEntry {
   reason: string
 }
 
+/** An appointment the bundle says will not take place as booked, so an earlier import of it is withdrawn. */
+export interface WithdrawnAppointment {
+  path: string
+  /** Appointment.id, or the entry's fullUrl when the resource has no id. */
+  sourceId: string
+}
+
 export type BundleParseResult =
-  { ok: true; appointments: ParsedAppointment[]; ignored: IgnoredEntry[] } | { ok: false; issues: BundleIssue[] }
+  | { ok: true; appointments: ParsedAppointment[]; ignored: IgnoredEntry[]; withdrawn: WithdrawnAppointment[] }
+  | { ok: false; issues: BundleIssue[] }
 
 // ---- Setting: which kind of appointment this is, from codes first and then words. ----
 
@@ -439,6 +447,7 @@ export function parseAppointmentBundle(json: unknown, opts: { now: Date }): Bund
   })
 
   const appointments: ParsedAppointment[] = []
+  const withdrawn: WithdrawnAppointment[] = []
   const firstBySourceId = new Map<string, string>()
   for (const { path, fullUrl, resource } of appointmentEntries) {
     const base = `${path}.resource`
@@ -455,8 +464,10 @@ export function parseAppointmentBundle(json: unknown, opts: { now: Date }): Bund
     }
     const outcome = readAppointment(appointment, { path, base, sourceId, index, now: opts.now })
     if ('issues' in outcome) issues.push(...outcome.issues)
-    else if ('ignored' in outcome) ignored.push({ path, reason: outcome.ignored })
-    else appointments.push(outcome.appointment)
+    else if ('ignored' in outcome) {
+      ignored.push({ path, reason: outcome.ignored })
+      if (outcome.withdraws && sourceId !== null) withdrawn.push({ path, sourceId })
+    } else appointments.push(outcome.appointment)
   }
 
   for (const { path, resource } of supporting) {
@@ -468,7 +479,7 @@ export function parseAppointmentBundle(json: unknown, opts: { now: Date }): Bund
     }
   }
   if (issues.length > 0) return { ok: false, issues: inBundleOrder(distinct(issues)) }
-  return { ok: true, appointments, ignored: inBundleOrder(ignored) }
+  return { ok: true, appointments, ignored: inBundleOrder(ignored), withdrawn }
 }
 
 function notABundle(json: unknown): string | null {
@@ -509,7 +520,9 @@ interface Actor {
   target: Target | null
 }
 
-type AppointmentOutcome = { appointment: ParsedAppointment } | { ignored: string } | { issues: BundleIssue[] }
+// `withdraws`: the appointment will not take place as booked (unlike one that is over), so an earlier copy goes.
+type AppointmentOutcome =
+  { appointment: ParsedAppointment } | { ignored: string; withdraws: boolean } | { issues: BundleIssue[] }
 
 function readAppointment(a: Appointment, ctx: AppointmentContext): AppointmentOutcome {
   const { base, index } = ctx
@@ -521,11 +534,12 @@ function readAppointment(a: Appointment, ctx: AppointmentContext): AppointmentOu
   })
 
   const notGoingAhead = (NOT_GOING_AHEAD as Partial<Record<AppointmentStatus, string>>)[a.status]
-  if (notGoingAhead) return { ignored: notGoingAhead }
+  if (notGoingAhead) return { ignored: notGoingAhead, withdraws: true }
   const status = a.status as UpcomingStatus
   const issues: BundleIssue[] = []
   if (!a.start) {
-    if (UNSCHEDULED_STATUSES.includes(status)) return { ignored: `the appointment has no date yet (status ${status})` }
+    if (UNSCHEDULED_STATUSES.includes(status))
+      return { ignored: `the appointment has no date yet (status ${status})`, withdraws: true }
     issues.push({ path: `${base}.start`, message: `start is missing; a ${status} appointment needs a start time` })
   }
   const start = a.start ? new Date(a.start) : null
@@ -558,10 +572,13 @@ function readAppointment(a: Appointment, ctx: AppointmentContext): AppointmentOu
   if (issues.length > 0 || !start || nhsNumbers.size !== 1) return { issues }
 
   if (patients.some(({ participant }) => participant.status === 'declined'))
-    return { ignored: 'the patient has declined the appointment' }
+    return { ignored: 'the patient has declined the appointment', withdraws: true }
   const over = end ?? start
   if (over < ctx.now)
-    return { ignored: `the appointment is over: it ${end ? 'ended' : 'started'} at ${(end ? a.end : a.start)!}` }
+    return {
+      ignored: `the appointment is over: it ${end ? 'ended' : 'started'} at ${(end ? a.end : a.start)!}`,
+      withdraws: false,
+    }
 
   const concepts = [...(a.serviceType ?? []), ...(a.specialty ?? []), ...(a.serviceCategory ?? [])]
   if (a.appointmentType) concepts.push(a.appointmentType)
@@ -661,8 +678,10 @@ function label(c: Concept | undefined): string | null {
 }
 
 /**
- * Issues for parsed appointments whose NHS number matches nobody on record; run after parsing, with
- * the caller's lookup, and refuse the whole import when any come back.
+ * Issues for parsed appointments whose NHS number matches no victim the importer may see; run after
+ * parsing, with the caller's lookup, and refuse the whole import when any come back. The message is
+ * the same whether the number is on nobody's record or on one the importer cannot open, so an import
+ * never tells anyone that a person is known elsewhere.
  */
 export function unknownPatientIssues(
   appointments: readonly ParsedAppointment[],
@@ -672,7 +691,7 @@ export function unknownPatientIssues(
     .filter((a) => !isKnown(a.nhsNumber))
     .map((a) => ({
       path: a.path,
-      message: `NHS number ${spaced(a.nhsNumber)} does not match anyone on record: check the number, or add it to the victim's record first`,
+      message: `NHS number ${spaced(a.nhsNumber)} does not match a victim on any incident you can open: check the number, or add it to the victim's details first`,
     }))
 }
 

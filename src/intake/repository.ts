@@ -1,8 +1,8 @@
-import { sql } from 'kysely'
+import { sql, type ExpressionBuilder } from 'kysely'
 import type { Queryable } from '../db/database.ts'
 import { scopeWhere } from '../access/repository.ts'
 import type { ScopeFilter } from '../access/rules.ts'
-import type { NewIncident } from '../db/schema.ts'
+import type { DB, NewIncident } from '../db/schema.ts'
 import type { Insertable } from 'kysely'
 import type { IncidentPersonTable, CustodyEpisodeTable } from '../db/schema.ts'
 
@@ -180,6 +180,13 @@ export async function searchIncidents(
         ),
       ]),
     )
+  const firstVictim = (eb: ExpressionBuilder<DB, 'incident'>) =>
+    eb
+      .selectFrom('incident_person as v')
+      .whereRef('v.incident_id', '=', 'incident.id')
+      .where('v.role', '=', 'victim')
+      .orderBy('v.position')
+      .limit(1)
   const [{ total }, rows] = await Promise.all([
     base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
     base
@@ -190,14 +197,10 @@ export async function searchIncidents(
         'incident.area',
         'incident.risk_level',
         'incident.triage_status',
-        eb
-          .selectFrom('incident_person as v')
+        firstVictim(eb)
           .select(sql<string>`v.first_name || ' ' || v.last_name`.as('n'))
-          .whereRef('v.incident_id', '=', 'incident.id')
-          .where('v.role', '=', 'victim')
-          .orderBy('v.position')
-          .limit(1)
           .as('victim_name'),
+        firstVictim(eb).select('v.id').as('victim_id'),
       ])
       .orderBy('incident.reported_at', 'desc')
       .limit(s.limit)

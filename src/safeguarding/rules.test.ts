@@ -2,9 +2,14 @@ import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import {
   compareForWorklist,
+  defaultDueOn,
   dueDateIssues,
   isOverdue,
+  mayAccept,
+  mayWork,
+  raiseIssues,
   statusChangeIssues,
+  suggestChildrensServices,
   type ActionStatus,
   type StatusChange,
 } from './rules.ts'
@@ -61,5 +66,64 @@ describe('safeguarding action rules', () => {
       items.map((i) => i.id),
       ['overdue', 'done-long-ago', 'soon', 'later'],
     )
+  })
+
+  it('sets the usual due date per kind', () => {
+    assert.equal(defaultDueOn('police_alarm', '2026-11-23'), '2026-11-25')
+    assert.equal(defaultDueOn('marac', '2026-11-23'), '2026-11-30')
+    assert.equal(defaultDueOn('third_sector', '2026-12-25'), '2027-01-08')
+  })
+
+  it('asks a referral for the service it goes to', () => {
+    const today = '2026-11-23'
+    assert.match(
+      raiseIssues({ kind: 'third_sector', referredTo: ' ', dueOn: today }, today)[0]!.message,
+      /service it is referred to/,
+    )
+    assert.deepEqual(raiseIssues({ kind: 'third_sector', referredTo: 'Women’s Aid Preston', dueOn: today }, today), [])
+    assert.deepEqual(raiseIssues({ kind: 'police_alarm', referredTo: null, dueOn: today }, today), [])
+    assert.deepEqual(
+      raiseIssues({ kind: 'marac', referredTo: null, dueOn: '2026-11-01' }, today).map((i) => i.path),
+      ['dueOn', 'referredTo'],
+    )
+  })
+
+  it("suggests a children's services referral when children were there and none is open or done", () => {
+    assert.equal(suggestChildrensServices(false, []), false)
+    assert.equal(suggestChildrensServices(true, [{ kind: 'police_alarm', status: 'requested' }]), true)
+    assert.equal(suggestChildrensServices(true, [{ kind: 'childrens_services', status: 'declined' }]), true)
+    assert.equal(suggestChildrensServices(true, [{ kind: 'childrens_services', status: 'done' }]), false)
+  })
+
+  it('lets the owning team, the assignee and a sergeant of the owning agency work an action', () => {
+    const police = 'agency-police'
+    const owned = { ownerAgencyId: police, ownerTeamId: 'team-safeguarding', assigneeId: null }
+    const worker = (w: Partial<Parameters<typeof mayWork>[0]>) => ({
+      userId: 'u1',
+      agencyId: police,
+      teamIds: [],
+      roles: ['safeguarding_officer' as const],
+      ...w,
+    })
+    assert.equal(mayWork(worker({ teamIds: ['team-safeguarding'] }), owned), true)
+    assert.equal(mayWork(worker({ teamIds: ['team-other'] }), owned), false)
+    assert.equal(mayWork(worker({ roles: ['detective_sergeant'] }), owned), true)
+    assert.equal(mayWork(worker({ roles: ['detective_sergeant'], agencyId: 'agency-nhs' }), owned), false)
+    assert.equal(mayWork(worker({ agencyId: 'agency-nhs' }), { ...owned, assigneeId: 'u1' }), true)
+    // An agency with no team owns it: anyone of that agency.
+    assert.equal(mayWork(worker({}), { ...owned, ownerTeamId: null }), true)
+    assert.equal(mayWork(worker({ agencyId: 'agency-nhs' }), { ...owned, ownerTeamId: null }), false)
+  })
+
+  it('lets the receiving team or a sergeant of its agency accept a hand-over', () => {
+    const handover = { toTeamId: 'team-safeguarding', teamAgencyId: 'agency-police' }
+    const base = { userId: 'u1', agencyId: 'agency-police', teamIds: [] as string[] }
+    assert.equal(
+      mayAccept({ ...base, teamIds: ['team-safeguarding'], roles: ['safeguarding_officer'] }, handover),
+      true,
+    )
+    assert.equal(mayAccept({ ...base, roles: ['safeguarding_officer'] }, handover), false)
+    assert.equal(mayAccept({ ...base, roles: ['detective_sergeant'] }, handover), true)
+    assert.equal(mayAccept({ ...base, agencyId: 'agency-nhs', roles: ['detective_sergeant'] }, handover), false)
   })
 })

@@ -1,4 +1,6 @@
 import type { FieldIssue } from '../common/errors.ts'
+import type { Role } from '../auth/roles.ts'
+import { addDays } from '../deployment/rota/rules.ts'
 
 /**
  * Safeguarding actions and onward referrals after the joint team's visit: what kinds there are,
@@ -16,6 +18,28 @@ export const ACTION_KINDS = {
   other: 'Other',
 } as const
 export type ActionKind = keyof typeof ACTION_KINDS
+
+/**
+ * Per kind: whether it is a referral to another service (which must then be named, e.g. "Women's
+ * Aid Preston"), and how many days it is usually due in. Protection against an immediate danger
+ * (an alarm, a refuge place, children's safety) is due within two days, a MARAC referral before
+ * the next weekly meeting, the rest within a fortnight.
+ */
+export const KIND_RULES: Record<ActionKind, { referral: boolean; dueInDays: number }> = {
+  police_alarm: { referral: false, dueInDays: 2 },
+  target_hardening: { referral: false, dueInDays: 14 },
+  refuge: { referral: true, dueInDays: 2 },
+  third_sector: { referral: true, dueInDays: 14 },
+  childrens_services: { referral: true, dueInDays: 2 },
+  cid: { referral: true, dueInDays: 14 },
+  marac: { referral: true, dueInDays: 7 },
+  other: { referral: false, dueInDays: 14 },
+}
+
+export const isActionKind = (kind: string): kind is ActionKind => Object.hasOwn(ACTION_KINDS, kind)
+
+/** The usual due date of a new action of `kind` raised `today` (UK dates). */
+export const defaultDueOn = (kind: ActionKind, today: string): string => addDays(today, KIND_RULES[kind].dueInDays)
 
 export const ACTION_STATUSES = {
   requested: 'Requested',
@@ -84,6 +108,61 @@ export function dueDateIssues(dueOn: string, today: string): FieldIssue[] {
   if (dueOn > limit) return [{ path: 'dueOn', message: 'Set a due date within a year' }]
   return []
 }
+
+/** Problems with a new action: its due date, and the service a referral goes to. */
+export function raiseIssues(action: { kind: ActionKind; referredTo: string | null; dueOn: string }, today: string) {
+  const issues = dueDateIssues(action.dueOn, today)
+  if (KIND_RULES[action.kind].referral && !action.referredTo?.trim())
+    issues.push({ path: 'referredTo', message: 'Enter the service it is referred to, like Women’s Aid Preston' })
+  return issues
+}
+
+/**
+ * Children were at the incident and no children's services referral for it is open or done: the
+ * raise page suggests one (a declined referral does not count, a suggestion never blocks).
+ */
+export function suggestChildrensServices(
+  childrenPresent: boolean,
+  actions: readonly { kind: string; status: ActionStatus }[],
+): boolean {
+  return childrenPresent && !actions.some((a) => a.kind === 'childrens_services' && a.status !== 'declined')
+}
+
+/** What the decisions below need to know of a user. */
+export interface Worker {
+  userId: string
+  agencyId: string
+  teamIds: readonly string[]
+  roles: readonly Role[]
+}
+
+export interface Ownership {
+  ownerAgencyId: string
+  ownerTeamId: string | null
+  assigneeId: string | null
+}
+
+/**
+ * Who may work an action (change its status, take it): its assignee, a member of its owning team
+ * or, when an agency owns it with no team, anyone of that agency, and a detective sergeant of the
+ * owning agency, who supervises its work.
+ */
+export function mayWork(worker: Worker, action: Ownership): boolean {
+  if (action.assigneeId === worker.userId) return true
+  if (worker.agencyId === action.ownerAgencyId && worker.roles.includes('detective_sergeant')) return true
+  return action.ownerTeamId ? worker.teamIds.includes(action.ownerTeamId) : worker.agencyId === action.ownerAgencyId
+}
+
+/** Who may accept a hand-over: a member of the receiving team, or a detective sergeant of its agency. */
+export function mayAccept(worker: Worker, handover: { toTeamId: string; teamAgencyId: string }): boolean {
+  return (
+    worker.teamIds.includes(handover.toTeamId) ||
+    (worker.agencyId === handover.teamAgencyId && worker.roles.includes('detective_sergeant'))
+  )
+}
+
+/** A hand-over summary is what the receiving team starts from: long enough to say what was done and what is left. */
+export const HANDOVER_SUMMARY_MIN = 40
 
 /** For "my actions": overdue first, then by due date, then the newest request. */
 export function compareForWorklist(

@@ -43,6 +43,12 @@ import { ConsultationService } from '../consultations/service.ts'
 import { consultationRoutes } from '../consultations/routes.ts'
 import { EngagementService } from '../engagement/service.ts'
 import { engagementRoutes } from '../engagement/routes.ts'
+import { CaseService } from '../cases/service.ts'
+import { caseRoutes } from '../cases/routes.ts'
+import { SafeguardingService } from '../safeguarding/service.ts'
+import { safeguardingRoutes } from '../safeguarding/routes.ts'
+import { HealthService } from '../health/service.ts'
+import { healthRoutes } from '../health/routes.ts'
 import { createViews, ASSET_ROOTS } from './views.ts'
 import { appStylesheet } from './styles.ts'
 import { assertRouteGuarded, enforceRouteAction, isApiRequest, zodIssues } from './http.ts'
@@ -87,6 +93,9 @@ export interface Services {
   deployment: DeploymentService
   consultations: ConsultationService
   engagement: EngagementService
+  cases: CaseService
+  safeguarding: SafeguardingService
+  health: HealthService
 }
 
 export function createServices(deps: AppDeps): Services {
@@ -104,6 +113,9 @@ export function createServices(deps: AppDeps): Services {
     deployment: new DeploymentService(deps.db, deps.clock, access, { osrmUrl: deps.config.osrmUrl }),
     consultations: new ConsultationService(deps.db, deps.clock, access),
     engagement: new EngagementService(deps.db, deps.clock, access),
+    cases: new CaseService(deps.db, deps.clock, access),
+    safeguarding: new SafeguardingService(deps.db, deps.clock, access),
+    health: new HealthService(deps.db, deps.clock, access),
   }
 }
 
@@ -294,6 +306,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     deploymentRoutes(scope, ctx)
     consultationRoutes(scope, ctx)
     engagementRoutes(scope, ctx)
+    caseRoutes(scope, ctx)
+    safeguardingRoutes(scope, ctx)
+    healthRoutes(scope, ctx)
   })
   app.get('/api/v1/openapi.json', { schema: { hide: true }, config: { action: 'reference:view' } }, async () =>
     app.swagger(),

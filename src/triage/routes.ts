@@ -22,7 +22,6 @@ const STATUS_LABELS = { undecided: 'Not yet decided', ...DECISION_LABELS }
 /** `?saved=…` after a change on the incident page: the key only, never content. */
 const SAVED: Record<string, string> = {
   '1': 'Decision recorded',
-  'safe-contact': 'Safe-contact times saved: plans made from now on respect them',
   consultation: 'Request sent to the health IDVAs on duty',
   live: 'Sent to the team on shift: their plan has been re-made around it',
 }
@@ -151,10 +150,13 @@ export function triageRoutes(app: FastifyInstance, { services }: RouteContext): 
     reveal?: unknown,
   ) {
     const record = await services.intake.getIncident(actor, id, reveal)
-    const [assessment, deployment, consultations] = await Promise.all([
+    const [assessment, deployment, consultations, safeContacts, tracker, safeguarding] = await Promise.all([
       services.triage.assessment(actor, id),
       services.deployment.forIncident(actor, id),
       services.consultations.forIncident(actor, id),
+      services.cases.safeContactsForIncident(actor, id),
+      services.engagement.incidentPanel(actor, id),
+      services.safeguarding.forIncident(actor, id),
     ])
     return reply.render('triage/views/incident.njk', {
       pageTitle: `Incident ${record.incident.force_reference}`,
@@ -162,6 +164,9 @@ export function triageRoutes(app: FastifyInstance, { services }: RouteContext): 
       assessment,
       deployment,
       consultations,
+      safeContacts,
+      tracker,
+      safeguarding,
       decisions: DECISIONS,
       decisionLabels: DECISION_LABELS,
       reasons: DECISION_REASONS,

@@ -91,10 +91,32 @@ export class IncidentPage {
     return (await panel.count()) ? (await panel.innerText()).replace(/\s+/g, ' ').trim() : null
   }
 
-  /** The people table's text, one line per person. */
+  /** The people table's text, one line per person (a victim's ends with the link to their record). */
   async people(): Promise<string[]> {
     const rows = this.page.locator('table.govuk-table tbody tr')
     return (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim())
+  }
+
+  /** From the people table, opens a victim's record (`/victims/:id`). */
+  async openVictimRecord(name: string): Promise<void> {
+    await Promise.all([
+      this.page.waitForURL(/\/victims\/[^/]+$/),
+      this.page.getByRole('link', { name: `Victim’s record of ${name}` }).click(),
+    ])
+  }
+
+  /** Each victim's safe-contact details in one line, as the joint-team panel shows them. */
+  async safeContacts(): Promise<string[]> {
+    return (await this.page.getByTestId('safe-contact-line').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim())
+  }
+
+  /** Follows the link to record or change a victim's safe-contact details (the only victim's, without a name). */
+  async changeSafeContact(victimName?: string): Promise<void> {
+    const name = new RegExp(`^(Change|Record) safe-contact details${victimName ? ` of ${victimName}` : ''}$`)
+    await Promise.all([
+      this.page.waitForURL(/\/victims\/[^/]+\/safe-contact$/),
+      this.page.getByRole('link', { name }).click(),
+    ])
   }
 
   /** Follows a person's "Reveal" link for a field and lands on the page asking why. */
