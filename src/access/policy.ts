@@ -195,10 +195,11 @@ export const POLICY = {
       safeguarding_officer: 'team',
     },
   },
+  // No break-glass here: a record shows only the incidents its reader may open, so an emergency
+  // opens the incident itself (incident:view), which is reviewed like every grant.
   'case:view': {
     label: 'Open a victim’s record: the timeline of their incidents they can open, risk and open actions',
     recordLevel: true,
-    breakGlass: true,
     roles: CASE_WORKERS,
   },
   'safeguarding:view': {

@@ -9,6 +9,7 @@ import { CasePage } from '../test-support/pages/case.ts'
 import { ActionPage, ActionsListPage, RaiseActionPage } from '../test-support/pages/actions.ts'
 import { aSeenVisit } from '../engagement/test-fixtures.ts'
 import { aPerson } from '../test-support/builders.ts'
+import { victimOn } from './test-data.ts'
 
 const WOMENS_AID = 'Third-sector support (for example Women’s Aid)'
 const CHILDRENS = "Children's services"
@@ -31,14 +32,7 @@ describe('the victim’s record from a visit to a completed referral [pglite]', 
       victim: aPerson({ firstName: 'Mara', lastName: 'Quigley' }),
       childrenPresent: true,
     })
-    victimId = (
-      await ctx.deps.db
-        .selectFrom('incident_person')
-        .select('id')
-        .where('incident_id', '=', visit.incidentId)
-        .where('role', '=', 'victim')
-        .executeTakeFirstOrThrow()
-    ).id
+    victimId = await victimOn(ctx.deps.db, visit.incidentId)
     session = await browserSession(ctx)
     for (const username of ['idva', 'safeguarding']) {
       const tab = await session.tab()

@@ -3,6 +3,7 @@ import { NHS_NUMBER_SYSTEM } from './fhir-appointments.ts'
 import type { TestContext } from '../test-support/app.ts'
 import { aPerson, aSuspect, anIncident } from '../test-support/builders.ts'
 import { systemActor } from '../auth/actor.ts'
+import { victimOn } from '../cases/test-data.ts'
 
 /** Bundles for the health tests: the fixture files, and small ones built to order. Synthetic data only. */
 
@@ -68,13 +69,7 @@ export async function createVictims(t: TestContext) {
       anIncident({ reportedHoursAgo, people: [person, aSuspect()] }),
       'api',
     )
-    const victim = await t.deps.db
-      .selectFrom('incident_person')
-      .select('id')
-      .where('incident_id', '=', id)
-      .where('role', '=', 'victim')
-      .executeTakeFirstOrThrow()
-    victims[key] = victim.id
+    victims[key] = await victimOn(t.deps.db, id)
     incidents[key] = id
   }
   const thirdSector = await t.deps.db
