@@ -85,6 +85,9 @@ describe('the victim’s record from a visit to a completed referral [pglite]', 
     await raise.goto(victimId)
     await raise.raise({ kind: CHILDRENS, referredTo: 'Blackpool Children’s Services' })
     await checkTab(tab, 'referral raised')
+    const raised = await new ActionsListPage(tab.page, session.baseUrl).goto('raised')
+    assert.deepEqual((await raised.rows()).map((r) => r.kind).sort(), [CHILDRENS, WOMENS_AID].sort())
+    await checkTab(tab, 'referrals raised by the IDVA')
 
     await record.goto(victimId)
     assert.deepEqual(

@@ -248,9 +248,12 @@ export function history(db: Queryable, actionId: string) {
     .execute()
 }
 
-export type ListName = 'mine' | 'team' | 'agency'
+export type ListName = 'mine' | 'team' | 'agency' | 'raised'
 
-/** Which actions each list holds for a user: given to them, owned by their teams, owned by their agency. */
+/**
+ * Which actions each list holds for a user: given to them, owned by their teams, owned by their
+ * agency, or raised by them (an IDVA follows the referrals they made to other agencies).
+ */
 function inList(list: ListName, user: { userId: string; agencyId: string; teamIds: readonly string[] }) {
   switch (list) {
     case 'mine':
@@ -259,6 +262,8 @@ function inList(list: ListName, user: { userId: string; agencyId: string; teamId
       return user.teamIds.length ? sql<SqlBool>`a.owner_team_id in (${sql.join(user.teamIds)})` : sql<SqlBool>`false`
     case 'agency':
       return sql<SqlBool>`a.owner_agency_id = ${user.agencyId}`
+    case 'raised':
+      return sql<SqlBool>`a.raised_by = ${user.userId}`
   }
 }
 
@@ -301,19 +306,21 @@ export async function worklistCounts(
     mine: number
     team: number
     agency: number
+    raised: number
     overdue: number
     due_today: number
   }>`select
       count(*) filter (where ${inList('mine', w.user)}) as mine,
       count(*) filter (where ${inList('team', w.user)}) as team,
       count(*) filter (where ${inList('agency', w.user)}) as agency,
+      count(*) filter (where ${inList('raised', w.user)}) as raised,
       count(*) filter (where ${current} and a.due_on < ${w.today}) as overdue,
       count(*) filter (where ${current} and a.due_on = ${w.today}) as due_today
     from safeguarding_action a join incident i on i.id = a.incident_id
     where a.closed_at is null and ${scopeWhere(w.scope, 'i')}`.execute(db)
   const r = rows[0]!
   return {
-    lists: { mine: Number(r.mine), team: Number(r.team), agency: Number(r.agency) },
+    lists: { mine: Number(r.mine), team: Number(r.team), agency: Number(r.agency), raised: Number(r.raised) },
     overdue: Number(r.overdue),
     dueToday: Number(r.due_today),
   }

@@ -302,7 +302,8 @@ export function safeguardingRoutes(app: FastifyInstance, { services }: RouteCont
     {
       config: { action: 'safeguarding:view' },
       schema: {
-        summary: 'A "my actions" list: assigned to me, my teams’, my agency’s; with hand-overs waiting for my teams',
+        summary:
+          'A "my actions" list: assigned to me, my teams’, my agency’s, raised by me; with hand-overs waiting for my teams',
         tags: TAGS,
         querystring: listQuery,
         response: {
@@ -311,7 +312,7 @@ export function safeguardingRoutes(app: FastifyInstance, { services }: RouteCont
             closed: z.boolean(),
             today: z.string(),
             counts: z.object({
-              lists: z.object({ mine: z.number(), team: z.number(), agency: z.number() }),
+              lists: z.object({ mine: z.number(), team: z.number(), agency: z.number(), raised: z.number() }),
               overdue: z.number(),
               dueToday: z.number(),
             }),

@@ -67,7 +67,7 @@ describe('safeguarding actions in the browser [pglite]', () => {
     const tab = tabs.safeguarding!
     const list = await new ActionsListPage(tab.page, session.baseUrl).goto()
     await list.openTab('team')
-    assert.deepEqual(await list.tabs(), ['Assigned to me (0)', 'My team’s (2)', 'My agency’s (2)'])
+    assert.deepEqual(await list.tabs(), ['Assigned to me (0)', 'My team’s (2)', 'My agency’s (2)', 'Raised by me (0)'])
     const rows = await list.rows()
     assert.deepEqual(
       rows.map((r) => [r.kind, r.status, r.due]),

@@ -36,7 +36,12 @@ import * as repo from './repository.ts'
 
 /** The "my actions" lists. */
 export type ListName = repo.ListName
-export const LISTS: Record<ListName, string> = { mine: 'Assigned to me', team: 'My team’s', agency: 'My agency’s' }
+export const LISTS: Record<ListName, string> = {
+  mine: 'Assigned to me',
+  team: 'My team’s',
+  agency: 'My agency’s',
+  raised: 'Raised by me',
+}
 
 /** How far back "recently closed" looks. */
 const RECENTLY_CLOSED_DAYS = 14

@@ -212,13 +212,13 @@ export class ActionsListPage {
     readonly baseUrl: string,
   ) {}
 
-  async goto(list: 'mine' | 'team' | 'agency' = 'mine', closed = false): Promise<this> {
+  async goto(list: 'mine' | 'team' | 'agency' | 'raised' = 'mine', closed = false): Promise<this> {
     await this.page.goto(`${this.baseUrl}/actions?list=${list}${closed ? '&closed=true' : ''}`)
     return this
   }
 
   /** Opens a tab: 'mine' (Assigned to me), 'team' (My team’s) or 'agency' (My agency’s). */
-  async openTab(name: 'mine' | 'team' | 'agency'): Promise<void> {
+  async openTab(name: 'mine' | 'team' | 'agency' | 'raised'): Promise<void> {
     await submit(this.page, this.page.getByTestId(`tab-${name}`))
   }
 
