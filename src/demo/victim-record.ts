@@ -4,8 +4,7 @@ import type { Services } from '../server/app.ts'
 import { findUserByUsername } from '../auth/repository.ts'
 import { toActor } from '../auth/service.ts'
 import { NHS_NUMBER_SYSTEM } from '../health/fhir-appointments.ts'
-
-const HOUR = 3_600_000
+import { localMidnight, localParts, zonedWallTimeToInstant } from '../common/uk-time.ts'
 
 /**
  * The victim's record on the demo: for the highest-priority victims the sergeant sent the team to,
@@ -24,7 +23,7 @@ export async function seedDemoVictimRecord(
   const victims = await db
     .selectFrom('incident as i')
     .innerJoin('incident_person as p', (j) => j.onRef('p.incident_id', '=', 'i.id').on('p.role', '=', 'victim'))
-    .select(['i.id as incidentId', 'p.id as victimId', 'p.nhs_number', 'i.children_present'])
+    .select(['i.id as incidentId', 'p.id as victimId', 'p.nhs_number', 'i.children_present', 'i.prior_same_people_12m'])
     .where('i.triage_status', '=', 'attend')
     .where('i.area', 'in', ['Blackpool', 'Fylde', 'Wyre'])
     .orderBy('i.occurred_at', 'desc')
@@ -42,7 +41,7 @@ export async function seedDemoVictimRecord(
   await services.engagement.submit(idva, first.incidentId, {
     values: {
       mode: 'post_incident',
-      contactAt: new Date(now.getTime() - 2 * HOUR).toISOString(),
+      contactAt: now.toISOString(),
       place: 'home',
       idvaPresent: true,
       officerPresent: true,
@@ -52,6 +51,8 @@ export async function seedDemoVictimRecord(
       engagedSafeguarding: 'yes',
       childrenCount: first.children_present ? 2 : 0,
       ...(first.children_present ? { childrenNeeds: 'Both at the primary school; the school knows.' } : {}),
+      // Asked of repeat victims only: what they say of their engagement before the programme.
+      ...(first.prior_same_people_12m > 0 ? { previousInvestigation: 'no', previousSafeguarding: 'yes' } : {}),
       consentToShare: 'yes',
       shareWith: ['police', 'third_sector'],
     },
@@ -86,11 +87,23 @@ export async function seedDemoVictimRecord(
   // Appointments arrive as a FHIR R4 Bundle, as an EPR would send them.
   const withNhs = victims.filter((v) => v.nhs_number)
   if (withNhs.length === 0) return
-  const day = (days: number, hour: number) => new Date(now.getTime() + days * 24 * HOUR + hour * HOUR).toISOString()
+  // In the coming days, at times a clinic would book (UK local time).
   const kinds = [
-    { display: 'General Practice', code: '17', minutes: 15, place: 'Whitegate Drive Health Centre (demo)' },
-    { display: 'Dental', code: '10', minutes: 30, place: 'Waterloo Road Dental Practice (demo)' },
-    { display: 'Specialist Medical', code: '27', minutes: 45, place: 'Victoria Hospital outpatients (demo)' },
+    {
+      display: 'General Practice',
+      code: '17',
+      minutes: 15,
+      at: 10 * 60 + 30,
+      place: 'Whitegate Drive Health Centre (demo)',
+    },
+    { display: 'Dental', code: '10', minutes: 30, at: 14 * 60 + 15, place: 'Waterloo Road Dental Practice (demo)' },
+    {
+      display: 'Specialist Medical',
+      code: '27',
+      minutes: 45,
+      at: 9 * 60 + 40,
+      place: 'Victoria Hospital outpatients (demo)',
+    },
   ]
   await services.health.importBundle(idva, {
     fileName: 'demo-appointments.json',
@@ -99,7 +112,8 @@ export async function seedDemoVictimRecord(
       type: 'collection',
       entry: withNhs.map((v, n) => {
         const kind = kinds[n % kinds.length]!
-        const start = day(n + 1, 2)
+        const { year, month, day } = localParts(localMidnight(now, n + 1))
+        const start = zonedWallTimeToInstant({ year, month, day, hour: Math.floor(kind.at / 60), minute: kind.at % 60 })
         return {
           fullUrl: `urn:uuid:00000000-0000-4000-8000-00000000000${n}`,
           resource: {
@@ -117,8 +131,8 @@ export async function seedDemoVictimRecord(
                 ],
               },
             ],
-            start,
-            end: new Date(new Date(start).getTime() + kind.minutes * 60_000).toISOString(),
+            start: start.toISOString(),
+            end: new Date(start.getTime() + kind.minutes * 60_000).toISOString(),
             participant: [
               {
                 actor: {
