@@ -168,7 +168,7 @@ function pageRoutes(app: FastifyInstance, { services }: RouteContext): void {
     renderImport(request, reply),
   )
 
-  app.post('/health/appointments', { config: { action: 'health:import' } }, async (request, reply) => {
+  app.post('/health/appointments', { config: { action: 'health:import', upload: true } }, async (request, reply) => {
     const sent = await readBundleForm(request)
     if (!sent.csrfOk) {
       const message = 'The form has expired. Go back, reload the page and try again.'

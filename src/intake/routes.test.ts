@@ -171,6 +171,21 @@ describeEachEngine('intake routes', (engine) => {
       assert.equal(res.statusCode, 403)
       assert.equal(res.json().error, 'csrf')
     })
+
+    it('refuses a multipart post without the token on a route that takes no upload', async () => {
+      const { cookie } = await t.signIn('sergeant')
+      const incidents = () => t.deps.db.selectFrom('incident').select('id').execute()
+      const before = (await incidents()).length
+      const boundary = 'provide-test-boundary'
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/incidents',
+        headers: { cookie, 'content-type': `multipart/form-data; boundary=${boundary}`, accept: 'text/html' },
+        payload: `--${boundary}\r\nContent-Disposition: form-data; name="x"\r\n\r\n1\r\n--${boundary}--\r\n`,
+      })
+      assert.equal(res.statusCode, 415)
+      assert.equal((await incidents()).length, before)
+    })
   })
 
   describe('GET /api/v1/incidents/:id', () => {

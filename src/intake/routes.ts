@@ -219,7 +219,7 @@ export function intakeRoutes(app: FastifyInstance, { services, config }: RouteCo
     })
   }
 
-  app.post('/imports', { config: { action: 'incident:import' } }, async (request, reply) => {
+  app.post('/imports', { config: { action: 'incident:import', upload: true } }, async (request, reply) => {
     const actor = actorOf(request)
     const dir = await mkdtemp(path.join(tmpdir(), 'provide-upload-'))
     const filePath = path.join(dir, 'upload.csv')

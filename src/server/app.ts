@@ -223,7 +223,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('preHandler', async (request, reply) => {
     if (['GET', 'HEAD', 'OPTIONS'].includes(request.method)) return
     if (!request.sessionToken || !request.csrfToken) return
-    if (request.isMultipart()) return // checked by the upload handler, which reads the token field first
+    if (request.isMultipart()) {
+      // Upload handlers check the token field before the file; nothing else takes multipart, so a
+      // multipart post elsewhere cannot slip past the check with an empty body.
+      if (request.routeOptions.config.upload) return
+      const message = 'This form must be sent as a normal form, not a file upload.'
+      if (isApiRequest(request)) return reply.code(415).send({ error: 'unsupported_media_type', message })
+      return reply.code(415).render('server/views/error.njk', { statusCode: 415, message, requestId: request.id })
+    }
     const body = request.body as Record<string, unknown> | undefined
     const sent = (typeof body?._csrf === 'string' ? body._csrf : undefined) ?? request.headers['x-csrf-token']
     if (typeof sent !== 'string' || !safeEqual(sent, request.csrfToken)) {

@@ -27,6 +27,8 @@ declare module 'fastify' {
     action?: Action
     /** ...or says it is open to anyone (signing in, health checks, static assets). */
     public?: boolean
+    /** Takes a file upload (multipart), whose handler checks the CSRF token field before the file. */
+    upload?: boolean
   }
 }
 
