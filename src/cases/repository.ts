@@ -1,6 +1,6 @@
-import { sql } from 'kysely'
+import { sql, type ExpressionBuilder } from 'kysely'
 import type { Queryable } from '../db/database.ts'
-import type { WeeklyWindow } from '../db/schema.ts'
+import type { DB, IncidentPersonTable, WeeklyWindow } from '../db/schema.ts'
 import { scopeWhere } from '../access/repository.ts'
 import type { ScopeFilter } from '../access/rules.ts'
 
@@ -65,37 +65,57 @@ const SAFE_CONTACT_COLUMNS = [
 /**
  * For each victim on the incidents (or each of the victim rows) named, their latest safe-contact
  * details recorded for the same person (same identity key, or the same row when there is none) on
- * an incident in `scope` or on the victim's own incident. Victims without any have nulls.
+ * an incident in `scope` or on the victim's own incident (`scope` null: on any incident, as the
+ * planner reads them: a rule recorded elsewhere still keeps the victim safe). Beside them, the
+ * newest details on any incident and the agency holding it, so a reader learns that newer details
+ * exist where they cannot see them. Victims without any have nulls.
  */
 export function latestSafeContacts(
   db: Queryable,
-  f: { incidentIds?: string[]; victimIds?: string[]; scope: ScopeFilter },
+  f: { incidentIds?: string[]; victimIds?: string[]; scope: ScopeFilter | null },
 ) {
   const ids = f.incidentIds ?? f.victimIds ?? []
   if (ids.length === 0) return Promise.resolve([])
+  const scope = f.scope
+  const ofPerson = (eb: ExpressionBuilder<DB & { p: IncidentPersonTable }, 'p'>) =>
+    eb
+      .selectFrom('victim_safe_contact as s')
+      .innerJoin('incident as si', 'si.id', 's.incident_id')
+      .where((w) =>
+        w.or([
+          w.and([w('p.person_key', 'is not', null), w('s.person_key', '=', w.ref('p.person_key'))]),
+          w.and([w('p.person_key', 'is', null), w('s.person_id', '=', w.ref('p.id'))]),
+        ]),
+      )
+      .orderBy('s.recorded_at', 'desc')
+      .orderBy('s.seq', 'desc')
+      .limit(1)
   return db
     .selectFrom('incident_person as p')
     .leftJoinLateral(
       (eb) =>
-        eb
-          .selectFrom('victim_safe_contact as s')
-          .innerJoin('incident as si', 'si.id', 's.incident_id')
+        ofPerson(eb)
           .leftJoin('app_user as u', 'u.id', 's.recorded_by')
-          .select(SAFE_CONTACT_COLUMNS)
+          .select(['s.id as safe_contact_id', ...SAFE_CONTACT_COLUMNS])
           .where((w) =>
-            w.or([
-              w.and([w('p.person_key', 'is not', null), w('s.person_key', '=', w.ref('p.person_key'))]),
-              w.and([w('p.person_key', 'is', null), w('s.person_id', '=', w.ref('p.id'))]),
-            ]),
+            scope ? w.or([w('s.incident_id', '=', w.ref('p.incident_id')), scopeWhere(scope, 'si')]) : w.lit(true),
           )
-          .where((w) => w.or([w('s.incident_id', '=', w.ref('p.incident_id')), scopeWhere(f.scope, 'si')]))
-          .orderBy('s.recorded_at', 'desc')
-          .orderBy('s.seq', 'desc')
-          .limit(1)
           .as('s'),
       (join) => join.onTrue(),
     )
+    .leftJoinLateral(
+      (eb) =>
+        ofPerson(eb)
+          .innerJoin('agency as g', 'g.id', 'si.owner_agency_id')
+          .select(['s.id as newest_id', 's.recorded_at as newest_at', 'g.name as newest_agency'])
+          .as('n'),
+      (join) => join.onTrue(),
+    )
     .select([
+      's.safe_contact_id',
+      'n.newest_id',
+      'n.newest_at',
+      'n.newest_agency',
       'p.id as victim_id',
       'p.incident_id',
       sql<string>`concat_ws(' ', p.first_name, p.last_name)`.as('victim_name'),

@@ -151,12 +151,16 @@ export interface SafeContactView {
   notes: string | null
   recordedAt: Date | null
   recordedBy: string | null
+  /** Newer details exist on an incident the reader cannot open: whose they are, and when. */
+  newerElsewhere: { agency: string; recordedAt: Date } | null
 }
 
 export function safeContactView(
   d: (SafeContactDetails & { recordedAt: Date; recordedBy: string | null }) | null,
+  newerElsewhere: SafeContactView['newerElsewhere'] = null,
 ): SafeContactView {
   return {
+    newerElsewhere,
     recorded: d !== null,
     line: describeSafeContact(d),
     methods: [...(d?.methods ?? [])],
@@ -250,9 +254,20 @@ export interface VictimSafeContact {
 }
 
 export function victimSafeContact(
-  r: Parameters<typeof recordedDetails>[0] & { victim_id: string; victim_name: string },
+  r: Parameters<typeof recordedDetails>[0] & {
+    victim_id: string
+    victim_name: string
+    safe_contact_id: string | null
+    newest_id: string | null
+    newest_at: Date | null
+    newest_agency: string | null
+  },
 ): VictimSafeContact {
-  return { victimId: r.victim_id, victimName: r.victim_name, safeContact: safeContactView(recordedDetails(r)) }
+  const newer =
+    r.newest_id && r.newest_id !== r.safe_contact_id
+      ? { agency: r.newest_agency ?? '', recordedAt: r.newest_at! }
+      : null
+  return { victimId: r.victim_id, victimName: r.victim_name, safeContact: safeContactView(recordedDetails(r), newer) }
 }
 
 const YEAR_MS = 365 * 24 * 3_600_000

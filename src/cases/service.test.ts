@@ -195,6 +195,13 @@ describeEachEngine('CaseService', (engine) => {
       'Consent to share: No',
     ])
     assert.equal(c.safeContact.line, 'Text message only; Mon 10:00–12:00. Never when he is home')
+    // The newer details on the other agency's incident are not shown, but their existence is.
+    const holder = await t.deps.db
+      .selectFrom('agency')
+      .select('name')
+      .where('code', '=', 'third-sector')
+      .executeTakeFirstOrThrow()
+    assert.deepEqual(c.safeContact.newerElsewhere, { agency: holder.name, recordedAt: hoursBefore(24 * 9) })
     assert.deepEqual(
       c.openActions.map((a) => [a.kindLabel, a.statusLabel, a.overdue]),
       [['Police alarm', 'Accepted', true]],

@@ -10,7 +10,7 @@ import { NotFoundError } from '../common/errors.ts'
 import { isoDate, localParts } from '../common/uk-time.ts'
 import { repeated } from '../server/query.ts'
 import { ACTION_KINDS, ACTION_STATUSES, compareForWorklist, isOverdue } from '../safeguarding/rules.ts'
-import { incidentsInLastYear, recordedDetails, safeContactView, victimSafeContact } from './rules.ts'
+import { incidentsInLastYear, victimSafeContact } from './rules.ts'
 import { TIMELINE_KIND_CODES, dateText, ownerOf, timelineOf, type TimelineKind } from './timeline.ts'
 import * as repo from './repository.ts'
 
@@ -46,7 +46,7 @@ export class CaseService {
    * for readers allowed them, on those incidents. One consultation row per incident shown.
    */
   async view(actor: Actor, victimId: string, query: unknown = {}) {
-    const { via } = await this.access.check(actor, 'case:view', 'victim', victimId)
+    await this.access.check(actor, 'case:view', 'victim', victimId)
     const kinds = caseQuerySchema.safeParse(query).data?.kind ?? TIMELINE_KIND_CODES
     const now = this.clock.now()
     const [scope, trackerScope, safeguardingScope] = await Promise.all([
@@ -70,17 +70,27 @@ export class CaseService {
           : []
       const trackerIds = within(trackerScope)
       const safeguardingIds = within(safeguardingScope)
-      const [decisions, visits, consultations, contacts, actionEvents, openActions, handovers, safeContacts] =
-        await Promise.all([
-          repo.decisions(trx, ids),
-          repo.visits(trx, ids),
-          repo.consultations(trx, ids),
-          repo.trackerContacts(trx, trackerIds, personIds),
-          repo.actionEvents(trx, safeguardingIds, personIds),
-          repo.openActions(trx, safeguardingIds, personIds),
-          repo.handovers(trx, safeguardingIds, personIds),
-          repo.safeContactHistory(trx, ids, personIds),
-        ])
+      const [
+        decisions,
+        visits,
+        consultations,
+        contacts,
+        actionEvents,
+        openActions,
+        handovers,
+        safeContacts,
+        [details],
+      ] = await Promise.all([
+        repo.decisions(trx, ids),
+        repo.visits(trx, ids),
+        repo.consultations(trx, ids),
+        repo.trackerContacts(trx, trackerIds, personIds),
+        repo.actionEvents(trx, safeguardingIds, personIds),
+        repo.openActions(trx, safeguardingIds, personIds),
+        repo.handovers(trx, safeguardingIds, personIds),
+        repo.safeContactHistory(trx, ids, personIds),
+        repo.latestSafeContacts(trx, { victimIds: [victimId], scope }),
+      ])
       const timeline = timelineOf(
         { incidents, decisions, visits, consultations, contacts, actionEvents, handovers, safeContacts },
         kinds,
@@ -99,12 +109,11 @@ export class CaseService {
               ...timeline.items.filter((e) => e.incidentId === i.id).map((e) => AUDIT_FIELDS[e.kind]),
             ]),
           ],
-          details: { view: 'case', victimId, ...(via === 'break_glass' ? { breakGlass: true } : {}) },
+          details: { view: 'case', victimId },
         })),
       )
       const today = ukDate(now)
       const latest = incidents[0]
-      const current = safeContacts.at(-1)
       return {
         victim: {
           id: victim.id,
@@ -112,7 +121,6 @@ export class CaseService {
           dateOfBirth: victim.date_of_birth,
           dateOfBirthText: victim.date_of_birth ? dateText(victim.date_of_birth) : null,
         },
-        viaBreakGlass: via === 'break_glass',
         latestIncident: latest
           ? {
               id: latest.id,
@@ -126,7 +134,7 @@ export class CaseService {
           incidents.map((i) => i.reported_at),
           now,
         ),
-        safeContact: safeContactView(current ? recordedDetails(current) : null),
+        safeContact: victimSafeContact(details!).safeContact,
         openActions: openActions
           .map((a) => ({
             id: a.id,
@@ -160,19 +168,35 @@ export class CaseService {
     const scope = await this.access.filter(actor, 'incident:view')
     const [row] = await repo.latestSafeContacts(this.db, { victimIds: [victimId], scope })
     if (!row) throw new NotFoundError('No victim with that id')
-    return {
-      victimId,
-      victimName: row.victim_name,
-      incidentId: row.incident_id,
-      ...safeContactView(recordedDetails(row)),
-    }
+    await this.consulted(actor, [row])
+    return { victimId, victimName: row.victim_name, incidentId: row.incident_id, ...victimSafeContact(row).safeContact }
   }
 
   /** The victims on an incident with their current details, for pages that offer a contact action. */
   async safeContactsForIncident(actor: Actor, incidentId: string) {
     await this.access.check(actor, 'incident:view', 'incident', incidentId)
     const scope = await this.access.filter(actor, 'incident:view')
-    return (await repo.latestSafeContacts(this.db, { incidentIds: [incidentId], scope })).map(victimSafeContact)
+    const rows = await repo.latestSafeContacts(this.db, { incidentIds: [incidentId], scope })
+    await this.consulted(actor, rows)
+    return rows.map(victimSafeContact)
+  }
+
+  /** Safe-contact notes are free text about a person: reading them is logged like any record. */
+  private consulted(actor: Actor, rows: { victim_id: string; safe_contact_id: string | null }[]) {
+    return recordAudits(
+      this.db,
+      actor,
+      this.clock.now(),
+      rows
+        .filter((r) => r.safe_contact_id)
+        .map((r) => ({
+          action: 'consult' as const,
+          recordType: 'incident_person',
+          recordId: r.victim_id,
+          fields: ['safe_contact'],
+          details: { safeContactId: r.safe_contact_id },
+        })),
+    )
   }
 
   private async victim(db: Queryable, id: string) {
