@@ -162,4 +162,21 @@ describeEachEngine('case routes', (engine) => {
     assert.equal((await page(`/incidents/${incidentIds[0]}/safe-contact`)).statusCode, 404)
     assert.equal((await api('PUT', `/api/v1/incidents/${incidentIds[0]}/safe-contact`, {})).statusCode, 404)
   })
+
+  it('offers a row for every recorded window and room for more, so saving the form drops none', async () => {
+    // Weekdays 10-12 and 14-16: ten windows, more than a week's seven rows.
+    const windows = [1, 2, 3, 4, 5].flatMap((weekday) => [
+      { weekday, startMinute: 600, endMinute: 720 },
+      { weekday, startMinute: 840, endMinute: 960 },
+    ])
+    await api('PUT', `/api/v1/victims/${victimIds[1]}/safe-contact`, {
+      methods: [],
+      onlyWhileSuspectInCustody: false,
+      windows,
+    })
+    const form = await page(`/victims/${victimIds[1]}/safe-contact`)
+    assert.equal([...form.body.matchAll(/name="weekday\d+"/g)].length, 13)
+    assert.match(form.body, /<label class="govuk-label" for="end9">\s*Window 10: to\s*<\/label>/)
+    assert.match(form.body, /id="end9" name="end9" type="text" value="16:00"/)
+  })
 })

@@ -11,6 +11,7 @@ import {
   WEEKDAYS,
   clockText,
   minuteOfClock,
+  MAX_WINDOWS,
   safeContactSchema,
   type SafeContactView,
 } from './rules.ts'
@@ -18,8 +19,9 @@ import { TIMELINE_KINDS } from './timeline.ts'
 import { caseQuerySchema } from './service.ts'
 import { caseResponseSchema, safeContactResponseSchema, toCaseResponse, toSafeContactResponse } from './api-schemas.ts'
 
-/** Rows of weekly windows the form offers. */
-const WINDOW_ROWS = [0, 1, 2, 3, 4, 5, 6]
+/** Rows of weekly windows the form reads; it shows the recorded ones and a few empty. */
+const WINDOW_ROWS = Array.from({ length: MAX_WINDOWS }, (_, i) => i)
+const EMPTY_ROWS_SHOWN = 3
 
 const safeContactForm = form({
   methods: fields,
@@ -58,14 +60,24 @@ function windowsFrom(body: FormBody) {
   return { rows, windows, issues }
 }
 
+type WindowRow = { weekday: string; start: string; end: string }
+
+/** The rows a form shows: those filled in and a few empty ones (at least a week's worth in all). */
+function shownRows(rows: WindowRow[]): WindowRow[] {
+  const filled = rows.reduce((n, r, i) => (r.weekday || r.start || r.end ? i + 1 : n), 0)
+  return rows.slice(0, Math.min(MAX_WINDOWS, Math.max(7, filled + EMPTY_ROWS_SHOWN)))
+}
+
 /** The form's rows showing the current windows. */
 function rowsOf(windows: SafeContactView['windows']) {
-  return WINDOW_ROWS.map((i) => {
-    const w = windows[i]
-    return w
-      ? { weekday: String(w.weekday), start: clockText(w.startMinute), end: clockText(w.endMinute) }
-      : { weekday: '', start: '', end: '' }
-  })
+  return shownRows(
+    WINDOW_ROWS.map((i) => {
+      const w = windows[i]
+      return w
+        ? { weekday: String(w.weekday), start: clockText(w.startMinute), end: clockText(w.endMinute) }
+        : { weekday: '', start: '', end: '' }
+    }),
+  )
 }
 
 export function caseRoutes(app: FastifyInstance, { services }: RouteContext): void {
@@ -110,7 +122,10 @@ export function caseRoutes(app: FastifyInstance, { services }: RouteContext): vo
       return services.deployment.setSafeContact(actorOf(request), id, input)
     })
     if (!done.ok)
-      return renderSafeContact(reply.code(400), actorOf(request), id, { form: { ...input, rows }, errors: done.issues })
+      return renderSafeContact(reply.code(400), actorOf(request), id, {
+        form: { ...input, rows: shownRows(rows) },
+        errors: done.issues,
+      })
     return reply.redirect(`/victims/${id}?saved=safe-contact`)
   })
 

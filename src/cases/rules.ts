@@ -36,6 +36,9 @@ export const weeklyWindowSchema = z
   })
   .refine((w) => w.endMinute > w.startMinute, { error: 'A safe-contact window must end after it starts' })
 
+/** Weekly windows a victim's details may hold: three a day, more than anyone needs, and what the form shows. */
+export const MAX_WINDOWS = 21
+
 export const safeContactSchema = z.strictObject({
   methods: z
     .array(z.enum(METHOD_CODES, { error: 'Choose how to make contact from the list' }))
@@ -50,7 +53,7 @@ export const safeContactSchema = z.strictObject({
     .max(1000, 'The notes must be 1,000 characters or fewer')
     .nullish()
     .transform((v) => v || null),
-  windows: z.array(weeklyWindowSchema).max(50),
+  windows: z.array(weeklyWindowSchema).max(MAX_WINDOWS, `Record at most ${MAX_WINDOWS} weekly windows`),
 })
 export type SafeContactInput = z.input<typeof safeContactSchema>
 
