@@ -349,6 +349,9 @@ export interface VisitTable {
   pinned: Generated<boolean>
   fixed_rank: number | null
   chosen_because: string
+  /** A visit away from the incident's location (a discreet place): where it takes place. */
+  place_latitude: number | null
+  place_longitude: number | null
   dispatched_by: string | null
   dispatched_at: Timestamp | null
   outcome: VisitOutcome | null
@@ -405,6 +408,8 @@ export interface TrackerContactTable {
   incident_id: string
   person_id: string
   visit_id: string | null
+  /** The consultation (advice to an officer) the contact came from. */
+  consultation_id: string | null
   status: 'draft' | 'submitted'
   draft: ColumnType<Record<string, unknown> | null, string | null, string | null>
   mode: string | null

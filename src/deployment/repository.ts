@@ -206,6 +206,8 @@ export interface PlannedVisitWrite {
   kind: VisitKind
   position: number
   optionLabel: string
+  /** Where a visit away from the incident's location takes place; null: the incident's location. */
+  place: { latitude: number; longitude: number } | null
   arrival: Date
   start: Date
   end: Date
@@ -229,6 +231,8 @@ export async function replacePlannedVisits(db: Queryable, shiftId: string, visit
       kind: v.kind,
       position: v.position,
       option_label: v.optionLabel,
+      place_latitude: v.place?.latitude ?? null,
+      place_longitude: v.place?.longitude ?? null,
       planned_arrival: v.arrival,
       planned_start: v.start,
       planned_end: v.end,
@@ -530,13 +534,18 @@ export async function shiftsForUser(db: Queryable, f: { userId: string; from: Da
   return rows.map((r) => r.id)
 }
 
-/** Where an earlier visit took the team: its incident's coordinates. */
-export async function incidentPoint(db: Queryable, incidentId: string) {
+/** Where an earlier visit took the team: the place it was made at, or else its incident's coordinates. */
+export async function visitPoint(db: Queryable, visitId: string) {
   return db
-    .selectFrom('incident as i')
+    .selectFrom('visit as v')
+    .innerJoin('incident as i', 'i.id', 'v.incident_id')
     .innerJoin('area as a', 'a.name', 'i.area')
-    .select(['i.latitude', 'i.longitude', 'a.kind'])
-    .where('i.id', '=', incidentId)
+    .select((eb) => [
+      eb.fn.coalesce('v.place_latitude', 'i.latitude').as('latitude'),
+      eb.fn.coalesce('v.place_longitude', 'i.longitude').as('longitude'),
+      'a.kind',
+    ])
+    .where('v.id', '=', visitId)
     .executeTakeFirst()
 }
 

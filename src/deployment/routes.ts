@@ -6,11 +6,9 @@ import { actorOf } from '../server/http.ts'
 import { apiErrors, idParams } from '../server/api-schemas.ts'
 import type { Actor } from '../auth/actor.ts'
 import { ConflictError, ValidationError, type FieldIssue } from '../common/errors.ts'
-import { attempt, formDate, formText, savedMessage, type FormBody } from '../server/forms.ts'
-import { zonedWallTimeToInstant } from '../common/uk-time.ts'
+import { attempt, formDateTime, formText, savedMessage, type FormBody } from '../server/forms.ts'
 import { renderPlanMap } from './map.ts'
 import { OUTCOME_LABELS, OUTCOMES, VISIT_KIND_LABELS } from './rules.ts'
-import { minuteOfClock } from '../cases/rules.ts'
 import type { DeploymentService } from './service.ts'
 import {
   changeResponseSchema,
@@ -41,22 +39,10 @@ const SAVED: Record<string, string> = {
 
 /** The rescheduled time from the outcome form's date input and time field, in UK local time. */
 function followUpFrom(form: FormBody): { value?: string; issue?: FieldIssue } {
-  const date = formDate(form, 'followUp', 'the new date', false)
-  const time = formText(form, 'followUpTime')
-  if (date.value === null && !date.issue && !time) return {}
-  const minute = minuteOfClock(time)
-  if (date.issue || date.value === null || minute === null || minute >= 1440) {
-    return { issue: { path: 'followUpAfter', message: 'Enter the new date, and a time like 14:30' } }
-  }
-  const [year, month, day] = date.value.split('-').map(Number)
-  const at = zonedWallTimeToInstant({
-    year: year!,
-    month: month!,
-    day: day!,
-    hour: Math.floor(minute / 60),
-    minute: minute % 60,
-  })
-  return { value: at.toISOString() }
+  const at = formDateTime(form, 'followUp', 'followUpTime', 'the rescheduled visit')
+  // The form shows one message for both parts, at its date input (whose id is followUpAfter).
+  if (at.issue) return { issue: { path: 'followUpAfter', message: 'Enter the new date, and a time like 14:30' } }
+  return { value: at.value?.toISOString() }
 }
 
 export function deploymentRoutes(app: FastifyInstance, { services }: RouteContext): void {

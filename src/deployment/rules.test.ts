@@ -1,11 +1,15 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import {
+  appointmentWindow,
   DEFAULT_DEPLOYMENT_SETTINGS,
+  DISCREET_PLACE,
   describeChanges,
   outcomeIssues,
   planChanges,
   retryAfter,
+  startWindows,
+  visitPlace,
   visitWindows,
   weeklyPeriods,
   type WindowFacts,
@@ -165,6 +169,34 @@ describe('visitWindows', () => {
         )
     })
   }
+})
+
+describe('startWindows', () => {
+  const periods = [
+    { start: at('2026-11-23T07:30:00Z'), end: at('2026-11-23T09:00:00Z') },
+    { start: at('2026-11-23T13:00:00Z'), end: at('2026-11-23T15:00:00Z') },
+  ]
+
+  it('lets a visit start where all of it fits in a safe period', () => {
+    assert.deepEqual(startWindows(periods, 60).map(span), ['07:30-08:00', '13:00-14:00'])
+    assert.deepEqual(startWindows(periods, 100).map(span), ['13:00-13:20'])
+  })
+
+  it('starts a visit at an appointment in the minutes before it, and only inside the safe periods', () => {
+    assert.equal(span(appointmentWindow(at('2026-11-23T10:00:00Z'))), '09:45-10:00')
+    const starts = (hhmm: string) =>
+      startWindows(periods, 60, appointmentWindow(at(`2026-11-23T${hhmm}:00Z`))).map(span)
+    assert.deepEqual(starts('07:55'), ['07:40-07:55'])
+    assert.deepEqual(starts('08:10'), ['07:55-08:00'], 'over before the period ends')
+    assert.deepEqual(starts('13:05'), ['13:00-13:05'], 'not before the period opens')
+    assert.deepEqual(starts('10:00'), [], 'outside every safe period')
+  })
+
+  it('names the place of a discreet contact, and nothing else', () => {
+    assert.equal(visitPlace(DISCREET_PLACE), 'At a discreet place arranged by the IDVA')
+    assert.equal(visitPlace('home'), null)
+    assert.equal(visitPlace('incident location'), null)
+  })
 })
 
 describe('weeklyPeriods', () => {

@@ -48,6 +48,23 @@ export const DEFAULT_DEPLOYMENT_SETTINGS: DeploymentSettings = {
   visitMinutes: { post_incident: 60, follow_up: 45, live: 90 },
 }
 
+/**
+ * A visit at a discreet contact an IDVA planned at one of the victim's NHS appointments starts in
+ * this many minutes before the appointment starts, so the victim is there and keeps the appointment.
+ */
+export const APPOINTMENT_LEAD_MINUTES = 15
+
+/**
+ * The option label of a visit at a discreet contact: all any role is told of the place, never the
+ * appointment, its setting or the clinic (ADR 0006). The IDVA finds those on the victim's record.
+ */
+export const DISCREET_PLACE = 'a discreet place arranged by the IDVA'
+
+/** Where a visit takes place, when it is not the victim's home or the incident's location. */
+export function visitPlace(optionLabel: string): string | null {
+  return optionLabel === DISCREET_PLACE ? `At ${DISCREET_PLACE}` : null
+}
+
 export interface VisitWindows {
   /** When the visit may take place; empty when `blocked`. */
   periods: Interval[]
@@ -202,6 +219,28 @@ export function visitWindows(f: WindowFacts, settings: DeploymentSettings): Visi
     if (blocked) return { periods, constraints, blocked }
   }
   return { periods, constraints, blocked: null }
+}
+
+/**
+ * When a visit may start so that all of it lies in one of the periods, and, for a visit at an
+ * appointment, also within `within`. Sorted and disjoint, as the planner needs; never wider than
+ * the periods allow.
+ */
+export function startWindows(periods: readonly Interval[], serviceMinutes: number, within?: Interval): Interval[] {
+  return periods
+    .map((p) => {
+      const latest = new Date(p.end.getTime() - serviceMinutes * MINUTE_MS)
+      return {
+        start: within && within.start > p.start ? within.start : p.start,
+        end: within && within.end < latest ? within.end : latest,
+      }
+    })
+    .filter((w) => w.end >= w.start)
+}
+
+/** When a visit at a discreet contact at an appointment starting at `start` may start. */
+export function appointmentWindow(start: Date): Interval {
+  return { start: new Date(start.getTime() - APPOINTMENT_LEAD_MINUTES * MINUTE_MS), end: start }
 }
 
 export const OUTCOMES = [

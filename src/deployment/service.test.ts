@@ -9,6 +9,7 @@ import { systemActor, type Actor } from '../auth/actor.ts'
 import { ConflictError, OutOfScopeError, ValidationError } from '../common/errors.ts'
 import type { PersonInput } from '../intake/incident-schema.ts'
 import { victimOn } from '../cases/test-data.ts'
+import { clearShiftsAndIncidents } from './test-data.ts'
 
 /** A victim and suspect without dates of birth: no incident counts as a repeat of another. */
 function strangers(suspect: Partial<PersonInput> = {}): PersonInput[] {
@@ -63,24 +64,7 @@ describeEachEngine('DeploymentService', (engine) => {
   after(() => t.close())
   beforeEach(async () => {
     t.clock.set(FIXED_NOW)
-    await t.database.asOwner(async (db) => {
-      for (const table of [
-        'plan_revision',
-        'plan_exclusion',
-        'shift_drop',
-        'visit',
-        'shift_member',
-        'shift',
-        'vehicle',
-      ] as const)
-        await db.deleteFrom(table).execute()
-      await db.deleteFrom('victim_safe_contact').execute()
-      await db.deleteFrom('consultation').execute()
-      await db.deleteFrom('triage_decision').execute()
-      await db.deleteFrom('custody_episode').execute()
-      await db.deleteFrom('incident_person').execute()
-      await db.deleteFrom('incident').execute()
-    })
+    await clearShiftsAndIncidents(t.database)
   })
 
   it('plans every candidate that fits, in order, inside the shift, and says why each was chosen', async () => {

@@ -21,15 +21,20 @@ import { checkPlan } from './planner/check.ts'
 import type { PlannerInput, PlannerVisit, PlannerRoute } from './planner/types.ts'
 import { travelTimeSource, type GeoPoint } from './travel/travel.ts'
 import {
+  appointmentWindow,
   chosenBecause,
   describeChanges,
+  DISCREET_PLACE,
   OUTCOME_LABELS,
   VISIT_KIND_LABELS,
   outcomeIssues,
   OUTCOMES,
   planChanges,
   retryAfter,
+  startWindows,
+  visitPlace,
   visitWindows,
+  type Interval,
   type PlanChanges,
   type PlanSnapshot,
 } from './rules.ts'
@@ -43,6 +48,7 @@ import {
   type VictimSafeContact,
 } from '../cases/rules.ts'
 import * as cases from '../cases/repository.ts'
+import { plannedContactsForIncidents } from '../health/repository.ts'
 import * as repo from './repository.ts'
 
 const MINUTE_MS = 60_000
@@ -96,6 +102,15 @@ function issuesOf(error: z.ZodError): FieldIssue[] {
   return error.issues.map((i) => ({ path: i.path.join('.') || 'form', message: i.message }))
 }
 
+/** A discreet contact an IDVA planned at a victim's appointment: another place the visit can be made. */
+interface DiscreetPlace {
+  appointmentId: string
+  /** The victim row on the candidate's incident, whom the audit row names. */
+  victimId: string
+  start: Date
+  point: GeoPoint
+}
+
 interface Candidate {
   incidentId: string
   reference: string
@@ -103,6 +118,8 @@ interface Candidate {
   postcode: string
   victimName: string | null
   point: GeoPoint | null
+  /** Discreet contacts with a map position in the shift (health data: never shown, only planned around). */
+  discreet: DiscreetPlace[]
   kind: VisitKind
   prize: number
   because: string
@@ -232,6 +249,17 @@ export class DeploymentService {
           safeContacts: safe.filter((s) => s.incident_id === id).map(victimSafeContact),
         }
       }
+      /** A visit as the viewer sees it; one at a discreet place is mapped there, and only that is said of it. */
+      const shown = ({ place_latitude, place_longitude, ...v }: repo.VisitRow) => {
+        const incident = describe(v.incident_id)
+        const away = !incident.restricted && place_latitude !== null && place_longitude !== null
+        return {
+          ...v,
+          ...incident,
+          ...(away ? { latitude: place_latitude, longitude: place_longitude } : {}),
+          place: incident.restricted ? null : visitPlace(v.option_label),
+        }
+      }
       await recordAudits(
         trx,
         actor,
@@ -256,8 +284,8 @@ export class DeploymentService {
         stale: outside
           ? 'The shift’s times changed after this plan was made: some visits fall outside them. Re-plan.'
           : null,
-        planned: planned.map((v) => ({ ...v, ...describe(v.incident_id), started: v.planned_start <= now })),
-        completed: visits.filter((v) => v.status === 'completed').map((v) => ({ ...v, ...describe(v.incident_id) })),
+        planned: planned.map((v) => ({ ...shown(v), started: v.planned_start <= now })),
+        completed: visits.filter((v) => v.status === 'completed').map(shown),
         excluded: excluded
           .map((e) => ({
             ...e,
@@ -582,16 +610,27 @@ export class DeploymentService {
           },
         })
         const incidents = await cases.caseIncidents(trx, victim, { kind: 'all' })
-        const shifts = await repo.plannedShifts(
+        await this.replanVisitsTo(
           trx,
+          actor,
           incidents.map((i) => i.id),
+          'Safe-contact details changed',
         )
-        await repo.lockShifts(trx, shifts)
-        for (const shiftId of shifts) await this.replanOther(trx, actor, shiftId, 'Safe-contact details changed')
       })
       .catch((error: unknown) => {
         throw asConflict(error)
       })
+  }
+
+  /**
+   * Re-makes, in the caller's transaction, every plan holding a visit to one of these incidents,
+   * after something about their victims changed: their safe-contact details, or a discreet contact
+   * planned, cancelled or withdrawn (the cause must not say which: police officers read it).
+   */
+  async replanVisitsTo(trx: Queryable, actor: Actor, incidentIds: string[], cause: string) {
+    const shifts = await repo.plannedShifts(trx, incidentIds)
+    await repo.lockShifts(trx, shifts)
+    for (const shiftId of shifts) await this.replanOther(trx, actor, shiftId, cause)
   }
 
   private async shift(id: string, db: Queryable = this.db): Promise<ShiftRecord> {
@@ -744,11 +783,8 @@ export class DeploymentService {
         warnings: result.warnings,
       })
     }
-    await recordAudits(
-      trx,
-      actor,
-      now,
-      shifts.map((s) => ({
+    await recordAudits(trx, actor, now, [
+      ...shifts.map((s) => ({
         action: 'alter' as const,
         recordType: 'shift',
         recordId: s.id,
@@ -759,7 +795,18 @@ export class DeploymentService {
           ...(options.live ? { liveIncidentId: options.live } : {}),
         },
       })),
-    )
+      // The place and time of a victim's appointment go to the team as a visit at a discreet place.
+      ...shifts.flatMap((s) =>
+        result.plans.get(s.id)!.discreet.map((d) => ({
+          action: 'disclose' as const,
+          recordType: 'incident_person',
+          recordId: d.victimId,
+          fields: ['nhs_appointment.location', 'nhs_appointment.start_at'],
+          details: { via: 'shift_plan', shiftId: s.id, appointmentId: d.appointmentId },
+          recipients: [s.teamName],
+        })),
+      ),
+    ])
     return { shift: lead, changes: mine.changes, lines: describeChanges(mine.changes) }
   }
 
@@ -862,14 +909,30 @@ export class DeploymentService {
       }
     }
     const ids = [...factRows.keys()]
-    const [display, outcomes, kinds] = await Promise.all([
+    const [display, outcomes, kinds, contacts] = await Promise.all([
       queueDisplayRows(trx, ids),
       repo.lastOutcomes(trx, ids),
       repo.areaKinds(trx),
+      plannedContactsForIncidents(trx, ids, lead.startsAt, lead.endsAt),
     ])
     const displayOf = new Map(display.map((d) => [d.id, d]))
     const kindOf = new Map(kinds.map((k) => [k.name, k.kind]))
     const outcomeOf = new Map(outcomes.map((o) => [o.incident_id, o]))
+    // Discreet contacts at the victims' appointments in the shift, where the bundle gave the place.
+    const discreetOf = new Map<string, DiscreetPlace[]>()
+    for (const a of contacts) {
+      if (a.latitude === null || a.longitude === null) continue
+      const areaKind = kindOf.get(displayOf.get(a.incident_id)!.area) ?? 'urban'
+      discreetOf.set(a.incident_id, [
+        ...(discreetOf.get(a.incident_id) ?? []),
+        {
+          appointmentId: a.appointment_id,
+          victimId: a.victim_id,
+          start: a.start_at,
+          point: { latitude: a.latitude, longitude: a.longitude, areaKind },
+        },
+      ])
+    }
     const candidates: Candidate[] = ids.map((id) => {
       const facts = factsOf(factRows.get(id)!)
       const d = displayOf.get(id)!
@@ -899,6 +962,8 @@ export class DeploymentService {
           d.latitude === null || d.longitude === null
             ? null
             : { latitude: d.latitude, longitude: d.longitude, areaKind: kindOf.get(d.area) ?? 'urban' },
+        // A live incident is attended where it happens.
+        discreet: kind === 'live' ? [] : (discreetOf.get(id) ?? []),
         kind,
         prize: Math.max(1, priority.total),
         because:
@@ -923,7 +988,7 @@ export class DeploymentService {
       const from = current ?? (now > s.startsAt ? lastDone.get(s.id) : undefined)
       let start = base
       if (from) {
-        const at = await repo.incidentPoint(trx, from.incident_id)
+        const at = await repo.visitPoint(trx, from.id)
         if (at?.latitude != null && at.longitude != null)
           start = { latitude: at.latitude, longitude: at.longitude, areaKind: at.kind }
       }
@@ -941,9 +1006,12 @@ export class DeploymentService {
 
     const leftOut = new Map<string, { reason: LeftOutReason; detail: string }>()
     const visits: PlannerVisit[] = []
+    /** Each planner visit's options in order: null for the incident's location, else the discreet contact. */
+    const placesOf = new Map<string, (DiscreetPlace | null)[]>()
     const candidateOf = new Map(candidates.map((c) => [c.incidentId, c]))
+    const inMinutes = (w: Interval) => ({ open: time.toMinutes(w.start), close: time.toMinutes(w.end) })
     for (const c of candidates) {
-      if (!c.point) {
+      if (!c.point && c.discreet.length === 0) {
         leftOut.set(c.incidentId, {
           reason: 'no_location',
           detail:
@@ -955,27 +1023,47 @@ export class DeploymentService {
         leftOut.set(c.incidentId, { reason: 'no_window', detail: c.blocked })
         continue
       }
-      const windows = c.periods
-        .map((p) => ({ open: time.toMinutes(p.start), close: time.toMinutes(p.end) - c.serviceMinutes }))
-        .filter((w) => w.close >= w.open)
-      if (windows.length === 0) {
+      // At home, or at a discreet contact in the minutes before the appointment: within the safe periods either way.
+      const options = [
+        ...(c.point ? [{ place: null, point: c.point, windows: startWindows(c.periods, c.serviceMinutes) }] : []),
+        ...c.discreet.map((d) => ({
+          place: d,
+          point: d.point,
+          windows: startWindows(c.periods, c.serviceMinutes, appointmentWindow(d.start)),
+        })),
+      ].filter((o) => o.windows.length > 0)
+      if (options.length === 0) {
+        const limits = c.constraints.length ? ` (${c.constraints.join('; ')})` : ''
         leftOut.set(c.incidentId, {
           reason: 'no_window',
-          detail: `No safe time in this shift is long enough for a ${c.serviceMinutes}-minute visit (${c.constraints.join('; ')})`,
+          detail: c.point
+            ? `No safe time in this shift is long enough for a ${c.serviceMinutes}-minute visit${limits}`
+            : `The incident has no map position (coordinates), and no safe time in this shift fits a ${c.serviceMinutes}-minute visit at ${DISCREET_PLACE}${limits}. Add coordinates to the incident record, or arrange the visit outside the plan.`,
         })
         continue
       }
-      points.push(c.point)
       const visit = existing.get(c.incidentId)
       const owner = visit ? visit.shift_id : undefined
       visits.push({
         id: c.incidentId,
         label: c.reference,
         prize: c.prize,
-        options: [{ location: points.length - 1, windows, serviceMinutes: c.serviceMinutes, label: 'home' }],
+        options: options.map((o) => {
+          points.push(o.point)
+          return {
+            location: points.length - 1,
+            windows: o.windows.map(inMinutes),
+            serviceMinutes: c.serviceMinutes,
+            label: o.place ? DISCREET_PLACE : 'home',
+          }
+        }),
         routeIds: owner ? [owner] : c.shiftIds,
         ...(visit?.pinned && owner ? { pinnedTo: owner } : {}),
       })
+      placesOf.set(
+        c.incidentId,
+        options.map((o) => o.place),
+      )
     }
     for (const r of routes) {
       const fixed = [...existing.values()]
@@ -1022,7 +1110,7 @@ export class DeploymentService {
       }
     }
 
-    const plans = new Map<string, { changes: PlanChanges; incidentIds: string[] }>()
+    const plans = new Map<string, { changes: PlanChanges; incidentIds: string[]; discreet: DiscreetPlace[] }>()
     for (const route of result.routes) {
       const kept = started.get(route.routeId)!.sort((a, b) => a.planned_start.getTime() - b.planned_start.getTime())
       const writes = [
@@ -1031,6 +1119,10 @@ export class DeploymentService {
           kind: v.kind,
           position,
           optionLabel: v.option_label,
+          place:
+            v.place_latitude === null || v.place_longitude === null
+              ? null
+              : { latitude: v.place_latitude, longitude: v.place_longitude },
           arrival: v.planned_arrival,
           start: v.planned_start,
           end: v.planned_end,
@@ -1042,11 +1134,13 @@ export class DeploymentService {
         ...route.stops.map((stop, i) => {
           const c = candidateOf.get(stop.visitId)!
           const visit = existing.get(stop.visitId)
+          const place = placesOf.get(stop.visitId)![stop.option] ?? null
           return {
             incidentId: stop.visitId,
             kind: c.kind,
             position: kept.length + i,
             optionLabel: visits.find((v) => v.id === stop.visitId)!.options[stop.option]!.label,
+            place: place ? { latitude: place.point.latitude, longitude: place.point.longitude } : null,
             arrival: time.toDate(stop.arrival),
             start: time.toDate(stop.start),
             end: time.toDate(stop.end),
@@ -1076,7 +1170,11 @@ export class DeploymentService {
           ...drops.map((d) => [d.incident_id, `dropped by the team: ${d.reason}`] as const),
         ]),
       })
-      plans.set(route.routeId, { changes, incidentIds: writes.map((w) => w.incidentId) })
+      plans.set(route.routeId, {
+        changes,
+        incidentIds: writes.map((w) => w.incidentId),
+        discreet: route.stops.flatMap((stop) => placesOf.get(stop.visitId)![stop.option] ?? []),
+      })
     }
     return { plans, leftOut, source: matrix.source, warnings: matrix.warnings }
   }

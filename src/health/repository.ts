@@ -263,6 +263,8 @@ export function plannedContacts(db: Queryable, f: { agencyId: string; scope: Sco
 
 export interface PlannedContact {
   incident_id: string
+  /** The victim row on that incident whose case holds the appointment: audit rows name it. */
+  victim_id: string
   appointment_id: string
   start_at: Date
   end_at: Date | null
@@ -301,6 +303,7 @@ export function plannedContactsForIncidents(
     .innerJoin('nhs_appointment as a', 'a.nhs_number', 'c.nhs_number')
     .select([
       'v.incident_id',
+      'v.id as victim_id',
       'a.id as appointment_id',
       'a.start_at',
       'a.end_at',

@@ -2,7 +2,18 @@ import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import type { FastifyRequest } from 'fastify'
 import { ConflictError, ValidationError } from '../common/errors.ts'
-import { attempt, dateField, dateFields, field, fields, form, formDate, formText, savedMessage } from './forms.ts'
+import {
+  attempt,
+  dateField,
+  dateFields,
+  field,
+  fields,
+  form,
+  formDate,
+  formDateTime,
+  formText,
+  savedMessage,
+} from './forms.ts'
 
 describe('form', () => {
   const schema = form({ name: field, roles: fields, ...dateField('startsOn') })
@@ -56,6 +67,45 @@ describe('date inputs', () => {
     assert.deepEqual(dateFields('on', null), {})
     assert.equal(formDate(dateFields('on', '2026-11-23'), 'on', 'the date', true).value, '2026-11-23')
   })
+})
+
+describe('date and time inputs', () => {
+  const body = (d: string, m: string, y: string, time: string) => ({
+    'at-day': d,
+    'at-month': m,
+    'at-year': y,
+    atTime: time,
+  })
+  const timeMessage = 'Enter the time of the contact in 24-hour time, like 14:30'
+  const cases: [string, Record<string, string>, string | null, string | null][] = [
+    ['winter, UK time is UTC', body('23', '11', '2026', '14:30'), '2026-11-23T14:30:00.000Z', null],
+    ['summer, UK time is an hour ahead', body('1', '6', '2026', '14:05'), '2026-06-01T13:05:00.000Z', null],
+    ['a time with a dot', body('23', '11', '2026', '9.05'), '2026-11-23T09:05:00.000Z', null],
+    ['a time without a separator', body('23', '11', '2026', '0730'), '2026-11-23T07:30:00.000Z', null],
+    ['midnight', body('23', '11', '2026', '00:00'), '2026-11-23T00:00:00.000Z', null],
+    [
+      'a time in the spring gap, as the first moment after it',
+      body('29', '3', '2026', '01:30'),
+      '2026-03-29T01:00:00.000Z',
+      null,
+    ],
+    ['nothing', {}, null, null],
+    ['all blank', body('', '', '', ''), null, null],
+    ['a time without a date', body('', '', '', '14:30'), null, 'Enter the date of the contact, like 23 11 2026'],
+    ['a date without a time', body('23', '11', '2026', ''), null, timeMessage],
+    ['a 12-hour time', body('23', '11', '2026', '7.15pm'), null, timeMessage],
+    ['24:00', body('23', '11', '2026', '24:00'), null, timeMessage],
+    ['minute 60', body('23', '11', '2026', '10:60'), null, timeMessage],
+    ['part of a date', body('23', '', '', '10:00'), null, 'Enter the date of the contact as numbers, like 23 11 2026'],
+    ['31 February', body('31', '2', '2026', '10:00'), null, 'The date of the contact must be a real date'],
+  ]
+  for (const [name, fields, value, message] of cases) {
+    it(`reads ${name}`, () => {
+      const read = formDateTime(fields, 'at', 'atTime', 'the contact')
+      assert.equal(read.value?.toISOString() ?? null, value)
+      assert.deepEqual(read.issue, message === null ? null : { path: 'at', message })
+    })
+  }
 })
 
 describe('attempt', () => {

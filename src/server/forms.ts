@@ -1,11 +1,11 @@
 import type { FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { ValidationError, type FieldIssue } from '../common/errors.ts'
-import { isoDate } from '../common/uk-time.ts'
+import { isoDate, zonedWallTimeToInstant } from '../common/uk-time.ts'
 import { repeated } from './query.ts'
 
 /**
- * Helpers for the pages' form posts: the fields a form accepts, GOV.UK date inputs, running a
+ * Helpers for the pages' form posts: the fields a form accepts, GOV.UK date inputs (with a time), running a
  * change so its validation problems come back to the form, and the message after a change.
  */
 
@@ -56,6 +56,40 @@ export function formDate(
 }
 
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1)
+
+/** `HH:MM`, `H.MM` or `HHMM`, 24-hour, as minutes from midnight; null when it is not a time of day. */
+function minuteOfDay(text: string): number | null {
+  const m = /^(\d{1,2})[:.]?(\d{2})$/.exec(text)
+  if (!m || Number(m[1]) > 23 || Number(m[2]) > 59) return null
+  return Number(m[1]) * 60 + Number(m[2])
+}
+
+/**
+ * A GOV.UK date input `name` and a 24-hour time field `timeName` as an instant in UK local time,
+ * with the issue to show at `name`: `what` names the moment in the messages ('the contact' asks
+ * for 'the date of the contact'). Blank date and time are no value and no issue (the caller says
+ * whether the moment is needed); anything entered needs both.
+ */
+export function formDateTime(
+  body: FormBody,
+  name: string,
+  timeName: string,
+  what: string,
+): { value: Date | null; issue: FieldIssue | null } {
+  const time = formText(body, timeName)
+  // A time needs its date, and a date its time.
+  const date = formDate(body, name, `the date of ${what}`, time !== '')
+  if (!date.value) return { value: null, issue: date.issue }
+  const minute = minuteOfDay(time)
+  if (minute === null)
+    return { value: null, issue: { path: name, message: `Enter the time of ${what} in 24-hour time, like 14:30` } }
+  const [year, month, day] = date.value.split('-').map(Number)
+  const hour = Math.floor(minute / 60)
+  return {
+    value: zonedWallTimeToInstant({ year: year!, month: month!, day: day!, hour, minute: minute % 60 }),
+    issue: null,
+  }
+}
 
 /** The values of a GOV.UK date input `name` showing a YYYY-MM-DD date (none for null). */
 export function dateFields(name: string, date: string | null): Record<string, string> {

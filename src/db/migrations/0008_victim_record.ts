@@ -110,8 +110,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     create index handover_person on handover (person_id);
     create index handover_key on handover (person_key) where person_key is not null;
     create index handover_waiting on handover (to_team_id, handed_at) where accepted_at is null;
-    -- One hand-over waiting per victim, even when two of the team press the button at once.
-    create unique index handover_one_waiting on handover (person_id) where accepted_at is null;
+    -- One hand-over waiting per victim (the person, across their incidents), even when two of the
+    -- team press the button at once.
+    create unique index handover_one_waiting on handover ((coalesce(person_key, person_id::text)))
+      where accepted_at is null;
 
     create table nhs_appointment_import (
       id uuid primary key default gen_random_uuid(),
@@ -149,6 +151,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     create unique index nhs_appointment_source on nhs_appointment (agency_id, source_id) where source_id is not null;
     create index nhs_appointment_patient on nhs_appointment (nhs_number, start_at);
     create index incident_person_nhs_number on incident_person (nhs_number) where nhs_number is not null;
+
+    -- Where a visit away from the incident's location takes place (a discreet contact an IDVA planned
+    -- at an appointment): the map point, and where the team is after it. Null: the incident's location.
+    alter table visit add column place_latitude double precision, add column place_longitude double precision,
+      add constraint visit_place check ((place_latitude is null) = (place_longitude is null));
+
+    -- A tracker contact links to the consultation it came from, as it does to the visit.
+    alter table tracker_contact add column consultation_id uuid references consultation(id);
     `,
   )
 }
