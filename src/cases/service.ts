@@ -7,11 +7,11 @@ import type { Action } from '../access/policy.ts'
 import { reaches, widestScope, type ScopeFilter } from '../access/rules.ts'
 import { recordAudits } from '../audit/audit.ts'
 import { NotFoundError } from '../common/errors.ts'
-import { isoDate, localParts } from '../common/uk-time.ts'
+import { dayText, ukDate } from '../deployment/rota/rules.ts'
 import { repeated } from '../server/query.ts'
 import { ACTION_KINDS, ACTION_STATUSES, compareForWorklist, isOverdue } from '../safeguarding/rules.ts'
 import { incidentsInLastYear, victimSafeContact } from './rules.ts'
-import { TIMELINE_KIND_CODES, dateText, ownerOf, timelineOf, type TimelineKind } from './timeline.ts'
+import { TIMELINE_KIND_CODES, ownerOf, timelineOf, type TimelineKind } from './timeline.ts'
 import * as repo from './repository.ts'
 
 /** The case page's filter: `?kind=visit&kind=action`; none means every kind. */
@@ -119,7 +119,7 @@ export class CaseService {
           id: victim.id,
           name: `${victim.first_name} ${victim.last_name}`,
           dateOfBirth: victim.date_of_birth,
-          dateOfBirthText: victim.date_of_birth ? dateText(victim.date_of_birth) : null,
+          dateOfBirthText: victim.date_of_birth ? dayText(victim.date_of_birth) : null,
         },
         latestIncident: latest
           ? {
@@ -145,7 +145,7 @@ export class CaseService {
             status: a.status,
             statusLabel: ACTION_STATUSES[a.status],
             dueOn: a.due_on,
-            dueText: dateText(a.due_on),
+            dueText: dayText(a.due_on),
             owner: ownerOf(a),
             overdue: isOverdue({ status: a.status, dueOn: a.due_on }, today),
             requestedAt: a.raised_at,
@@ -209,10 +209,4 @@ export class CaseService {
   private async optionalFilter(actor: Actor, action: Action): Promise<ScopeFilter | null> {
     return widestScope(actor.roles, action) === null ? null : this.access.filter(actor, action)
   }
-}
-
-/** Today's UK calendar date, 'YYYY-MM-DD'. */
-function ukDate(now: Date): string {
-  const { year, month, day } = localParts(now)
-  return isoDate(year, month, day)!
 }

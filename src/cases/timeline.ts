@@ -1,8 +1,9 @@
-import { formatLocal, formatLocalTime, localMidnight } from '../common/uk-time.ts'
+import { formatLocal, formatLocalTime } from '../common/uk-time.ts'
 import type { RiskLevel } from '../intake/incident-schema.ts'
 import type { VisitKind, VisitOutcome, VisitStatus } from '../db/schema.ts'
 import { DECISION_LABELS, DECISION_REASONS, type Decision } from '../triage/decisions.ts'
 import { OUTCOME_LABELS, VISIT_KIND_LABELS } from '../deployment/rules.ts'
+import { dayText } from '../deployment/rota/rules.ts'
 import {
   CONSENT_ANSWERS,
   CONTACT_MODES,
@@ -148,7 +149,6 @@ export const ownerOf = (a: { owner_team_name: string | null; owner_agency_name: 
   a.owner_team_name ? `${a.owner_team_name} (${a.owner_agency_name})` : a.owner_agency_name
 
 /** A calendar date ('2026-11-23') as '23 Nov 2026'. */
-export const dateText = (iso: string) => formatLocal(localMidnight(iso)).split(', ')[0]!
 
 /**
  * The case's events of the `kinds` asked for, newest first, and how many of each kind there are.
@@ -248,7 +248,7 @@ export function timelineOf(
         ? [
             ...(e.referred_to ? [`Referred to ${e.referred_to}`] : []),
             ...(e.details ? [e.details] : []),
-            `Owner: ${ownerOf(e)}; due ${dateText(e.due_on)}`,
+            `Owner: ${ownerOf(e)}; due ${dayText(e.due_on)}`,
             ...(e.note ? [e.note] : []),
           ]
         : e.note
