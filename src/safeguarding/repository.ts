@@ -17,6 +17,7 @@ export function findVictim(db: Queryable, id: string) {
       'p.person_key',
       'i.force_reference',
       'i.area',
+      'i.owner_agency_id',
       'i.children_present',
     ])
     .where('p.id', '=', id)
@@ -36,10 +37,21 @@ function ofCase(victim: Pick<Victim, 'id' | 'person_key'>, key: string, person: 
 }
 
 /**
- * Teams of `agencyIds` that could own an action or receive a hand-over: whether each covers
- * `area` and has a safeguarding officer (an enabled user with the role), those first.
+ * Whether `agency` (a column) sees incidents of `owner`: it owns them, or `owner` shares its
+ * incidents with it (the agencies `scopeWhere` lets a user of `agency` reach).
  */
-export function candidateTeams(db: Queryable, agencyIds: string[], area: string) {
+function receivesIncidentsOf(owner: string, agency: 'a.id' | 't.agency_id') {
+  return sql<SqlBool>`(${sql.ref(agency)} = ${owner} or exists (
+    select 1 from agency_share s
+    where s.owner_agency_id = ${owner} and s.partner_agency_id = ${sql.ref(agency)} and s.resource = 'incident'))`
+}
+
+/**
+ * Teams of `agencyIds` that might own an action or receive a hand-over for the victim: whether each
+ * covers the incident's area, whether its agency sees the incident, and whether it has a
+ * safeguarding officer (an enabled user with the role), those first.
+ */
+export function candidateTeams(db: Queryable, agencyIds: string[], victim: Pick<Victim, 'area' | 'owner_agency_id'>) {
   return db
     .selectFrom('team as t')
     .innerJoin('agency as a', 'a.id', 't.agency_id')
@@ -54,9 +66,10 @@ export function candidateTeams(db: Queryable, agencyIds: string[], area: string)
             .selectFrom('team_area as ta')
             .select('ta.team_id')
             .whereRef('ta.team_id', '=', 't.id')
-            .where('ta.area', '=', area),
+            .where('ta.area', '=', victim.area),
         )
         .as('covers_area'),
+      receivesIncidentsOf(victim.owner_agency_id, 't.agency_id').as('agency_receives'),
       eb
         .exists(
           eb
@@ -72,15 +85,21 @@ export function candidateTeams(db: Queryable, agencyIds: string[], area: string)
     ])
     .where('t.agency_id', 'in', agencyIds)
     .orderBy('safeguarding', 'desc')
-    .orderBy('covers_area', 'desc')
     .orderBy('a.name')
     .orderBy('t.name')
     .execute()
 }
+export type CandidateTeam = Awaited<ReturnType<typeof candidateTeams>>[number]
 
-export function agenciesByIds(db: Queryable, ids: string[]) {
-  if (ids.length === 0) return Promise.resolve([])
-  return db.selectFrom('agency').select(['id', 'name']).where('id', 'in', ids).orderBy('name').execute()
+/** Agencies of `agencyIds` that see the victim's incident, so that its people could work an action. */
+export function receivingAgencies(db: Queryable, agencyIds: string[], victim: Pick<Victim, 'owner_agency_id'>) {
+  return db
+    .selectFrom('agency as a')
+    .select(['a.id', 'a.name'])
+    .where('a.id', 'in', agencyIds)
+    .where(receivesIncidentsOf(victim.owner_agency_id, 'a.id'))
+    .orderBy('a.name')
+    .execute()
 }
 
 /** Enabled people in the teams, with their teams, as assignees to choose from. */
@@ -446,9 +465,15 @@ export function findHandover(db: Queryable, id: string) {
   return handovers(db).where('h.id', '=', id).executeTakeFirst()
 }
 
-/** A hand-over of the victim still waiting to be accepted, if any. */
-export function waitingHandoverOf(db: Queryable, personId: string) {
-  return handovers(db).where('h.person_id', '=', personId).where('h.accepted_at', 'is', null).executeTakeFirst()
+/**
+ * The hand-over of the victim's case still waiting to be accepted, on any of their incidents: the
+ * unique index `handover_one_waiting` keeps one per person.
+ */
+export function waitingHandoverOf(db: Queryable, victim: Pick<Victim, 'id' | 'person_key'>) {
+  return handovers(db)
+    .where(ofCase(victim, 'h.person_key', 'h.person_id'))
+    .where('h.accepted_at', 'is', null)
+    .executeTakeFirst()
 }
 
 /**

@@ -7,6 +7,10 @@ import { aVictim } from './test-fixtures.ts'
 
 type Session = { cookie: string; csrf: string }
 
+const SAFE_CONTACT = 'Text message only; any time. Never when he is home'
+/** The safe-contact line a page shows, or null. */
+const safeContactOn = (body: string) => /data-testid="safe-contact-line">([^<]*)</.exec(body)?.[1] ?? null
+
 describeEachEngine('safeguarding pages and API', (engine) => {
   let t: TestApp
   let victimId: string
@@ -24,6 +28,12 @@ describeEachEngine('safeguarding pages and API', (engine) => {
       .where('name', '=', 'Safeguarding: West division')
       .executeTakeFirstOrThrow()
     safeguardingTeamId = team.id
+    await t.services.deployment.setSafeContact(await t.actor('idva'), victimId, {
+      methods: ['text'],
+      onlyWhileSuspectInCustody: false,
+      windows: [],
+      notes: 'Never when he is home',
+    })
   })
   after(() => t.close())
 
@@ -82,6 +92,8 @@ describeEachEngine('safeguarding pages and API', (engine) => {
     assert.match(list.body, new RegExp(`href="${actionUrl}"`))
     const view = await page(actionUrl, officer)
     assert.match(view.body, new RegExp(`href="/victims/${victimId}"`))
+    assert.equal(safeContactOn(view.body), SAFE_CONTACT, 'read before contacting her about the action')
+    assert.match(view.body, new RegExp(`href="/victims/${victimId}/safe-contact"`))
     assert.match(view.body, /1 Dec 2026/)
     assert.match(view.body, /data-testid="status-form"/)
 
@@ -164,6 +176,7 @@ describeEachEngine('safeguarding pages and API', (engine) => {
     assert.equal(form.statusCode, 200)
     assert.match(form.body, /Safeguarding: West division/)
     assert.match(form.body, /data-testid="open-actions"/)
+    assert.equal(safeContactOn(form.body), SAFE_CONTACT)
     const short = await post(`/victims/${victimId}/handover`, { teamId: safeguardingTeamId, summary: 'Short' }, provide)
     assert.equal(short.statusCode, 400)
     assert.match(short.body, /Write a summary of at least/)
@@ -180,7 +193,9 @@ describeEachEngine('safeguarding pages and API', (engine) => {
     const officer = await t.signIn('safeguarding')
     const list = await page('/actions', officer)
     assert.match(list.body, /data-testid="handovers-waiting"/)
-    assert.match((await page(`/handovers/${handoverId}`, officer)).body, /data-testid="accept-form"/)
+    const handover = await page(`/handovers/${handoverId}`, officer)
+    assert.match(handover.body, /data-testid="accept-form"/)
+    assert.equal(safeContactOn(handover.body), SAFE_CONTACT, 'the receiving team reads it before their first call')
     const again = await api('POST', `/api/v1/victims/${victimId}/handover`, 'provide-officer', {
       teamId: safeguardingTeamId,
       summary: 'A second hand-over while the first is waiting to be accepted.',

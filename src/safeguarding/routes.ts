@@ -168,6 +168,8 @@ const handoverToApi = (h: HandoverRow) => ({
 export function safeguardingRoutes(app: FastifyInstance, { services }: RouteContext): void {
   const api = app.withTypeProvider<ZodTypeProvider>()
   const safeguarding = services.safeguarding
+  /** The victim's safe-contact details, for the pages from which someone may contact them. */
+  const safeContactOf = (actor: Actor, victimId: string) => services.cases.safeContact(actor, victimId, 'case:view')
   const TAGS = ['safeguarding']
 
   async function renderRaise(reply: FastifyReply, actor: Actor, id: string, values: FormBody, errors: FieldIssue[]) {
@@ -184,21 +186,25 @@ export function safeguardingRoutes(app: FastifyInstance, { services }: RouteCont
 
   async function renderAction(reply: FastifyReply, actor: Actor, id: string, extra: Record<string, unknown>) {
     const view = await safeguarding.get(actor, id)
+    // The victim is known once the action is read.
+    const safeContact = await safeContactOf(actor, view.action.person_id)
     return reply.render(`${VIEWS}/action.njk`, {
       pageTitle: `${isActionKind(view.action.kind) ? ACTION_KINDS[view.action.kind] : view.action.kind}: ${view.action.first_name} ${view.action.last_name}`,
       ...LABELS,
       view,
+      safeContact,
       ...extra,
     })
   }
 
   async function renderHandover(reply: FastifyReply, actor: Actor, id: string, values: FormBody, errors: FieldIssue[]) {
-    const page = await safeguarding.handoverForm(actor, id)
+    const [page, safeContact] = await Promise.all([safeguarding.handoverForm(actor, id), safeContactOf(actor, id)])
     return reply.render(`${VIEWS}/handover.njk`, {
       pageTitle: 'Hand over to the safeguarding team',
       ...LABELS,
       page,
-      form: { teamId: page.teams.find((t) => t.covers_area)?.id, ...values },
+      safeContact,
+      form: { teamId: page.teams[0]?.id, ...values },
       summaryMin: HANDOVER_SUMMARY_MIN,
       tracker: {
         modes: CONTACT_MODES,
@@ -213,7 +219,14 @@ export function safeguardingRoutes(app: FastifyInstance, { services }: RouteCont
 
   async function renderHandoverPage(reply: FastifyReply, actor: Actor, id: string, extra: Record<string, unknown>) {
     const view = await safeguarding.getHandover(actor, id)
-    return reply.render(`${VIEWS}/handover-view.njk`, { pageTitle: 'Hand-over', ...LABELS, view, ...extra })
+    const safeContact = await safeContactOf(actor, view.handover.person_id)
+    return reply.render(`${VIEWS}/handover-view.njk`, {
+      pageTitle: 'Hand-over',
+      ...LABELS,
+      view,
+      safeContact,
+      ...extra,
+    })
   }
 
   // Pages

@@ -10,6 +10,7 @@ import {
   raiseIssues,
   statusChangeIssues,
   suggestChildrensServices,
+  teamReachIssue,
   type ActionStatus,
   type StatusChange,
 } from './rules.ts'
@@ -125,5 +126,23 @@ describe('safeguarding action rules', () => {
     assert.equal(mayAccept({ ...base, roles: ['safeguarding_officer'] }, handover), false)
     assert.equal(mayAccept({ ...base, roles: ['detective_sergeant'] }, handover), true)
     assert.equal(mayAccept({ ...base, agencyId: 'agency-nhs', roles: ['detective_sergeant'] }, handover), false)
+  })
+
+  it('gives work only to a team whose officers could see the victim: its agency is shared the incident, it covers the area', () => {
+    const team = {
+      name: 'Safeguarding: North division',
+      agencyName: 'Lancashire Constabulary',
+      coversArea: true,
+      agencyReceives: true,
+    }
+    assert.equal(teamReachIssue(team, 'Blackpool'), null)
+    assert.equal(
+      teamReachIssue({ ...team, coversArea: false }, 'Blackpool'),
+      'Safeguarding: North division does not cover Blackpool, so its officers could not see this victim',
+    )
+    assert.equal(
+      teamReachIssue({ ...team, agencyReceives: false, coversArea: false }, 'Blackpool'),
+      'Lancashire Constabulary is not shared this incident, so Safeguarding: North division could not see this victim',
+    )
   })
 })

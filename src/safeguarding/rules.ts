@@ -161,6 +161,28 @@ export function mayAccept(worker: Worker, handover: { toTeamId: string; teamAgen
   )
 }
 
+/** What the decision below needs to know of a team that might own an action or receive a hand-over. */
+export interface TeamReach {
+  name: string
+  agencyName: string
+  /** The team covers the area of the victim's incident. */
+  coversArea: boolean
+  /** The team's agency owns the incident, or is shared incidents by the agency that does. */
+  agencyReceives: boolean
+}
+
+/**
+ * Why a team's officers could not see a victim on an incident in `area`, or null when they could:
+ * team scope reaches the incidents of the team's areas in agencies that own or are shared them, so
+ * work given to a team beyond that would be hidden from the people meant to do it.
+ */
+export function teamReachIssue(team: TeamReach, area: string): string | null {
+  if (!team.agencyReceives)
+    return `${team.agencyName} is not shared this incident, so ${team.name} could not see this victim`
+  if (!team.coversArea) return `${team.name} does not cover ${area}, so its officers could not see this victim`
+  return null
+}
+
 /** A hand-over summary is what the receiving team starts from: long enough to say what was done and what is left. */
 export const HANDOVER_SUMMARY_MIN = 40
 

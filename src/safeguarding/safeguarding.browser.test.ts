@@ -10,6 +10,7 @@ import { HandOverPage, HandoverViewPage } from '../test-support/pages/handover.t
 
 const THIRD_SECTOR = 'Third-sector support (for example Women’s Aid)'
 const CHILDRENS = "Children's services"
+const SAFE_CONTACT = 'Phone call only; only while the suspect is in custody'
 
 // PGlite only: the service and route tests run every query on both engines.
 describe('safeguarding actions in the browser [pglite]', () => {
@@ -24,6 +25,12 @@ describe('safeguarding actions in the browser [pglite]', () => {
       childrenPresent: true,
       people: [aPerson({ firstName: 'Jane', lastName: 'Ashworth' }), aSuspect()],
     }))
+    await ctx.services.deployment.setSafeContact(await ctx.actor('idva'), victimId, {
+      methods: ['phone'],
+      onlyWhileSuspectInCustody: true,
+      windows: [],
+      notes: null,
+    })
     session = await browserSession(ctx)
     for (const username of ['idva', 'safeguarding', 'provide-officer']) {
       const tab = await session.tab()
@@ -56,6 +63,7 @@ describe('safeguarding actions in the browser [pglite]', () => {
     assert.equal(await action.victimLink(), `/victims/${victimId}`)
     assert.match((await action.summary()).Owner!, /^Safeguarding: West division/)
     assert.equal(await action.canUpdate(), false, 'the safeguarding team owns it')
+    assert.equal(await action.safeContact(), SAFE_CONTACT)
     await checkTab(tab, 'action page')
 
     await raise.goto(victimId)
@@ -112,6 +120,7 @@ describe('safeguarding actions in the browser [pglite]', () => {
     const handOver = await new HandOverPage(joint.page, session.baseUrl).goto(victimId)
     assert.deepEqual(await handOver.teams(), ['Safeguarding: West division'])
     assert.equal((await handOver.openActions()).length, 1)
+    assert.equal(await handOver.safeContact(), SAFE_CONTACT)
     await checkTab(joint, 'hand-over page')
     await handOver.handOver('Too short')
     assert.match((await handOver.errors())[0]!, /Write a summary of at least/)
@@ -128,6 +137,7 @@ describe('safeguarding actions in the browser [pglite]', () => {
     const view = await new HandoverViewPage(tab.page, session.baseUrl).goto(
       new URL(joint.page.url()).pathname.split('/')[2]!,
     )
+    assert.equal(await view.safeContact(), SAFE_CONTACT, 'read before the first call')
     await view.accept('Lee will call her on Monday')
     assert.equal(await view.state(), 'Accepted')
     assert.equal((await view.summary()).Note, 'Lee will call her on Monday')

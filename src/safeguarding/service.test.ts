@@ -5,11 +5,12 @@ import { testContext, type TestContext } from '../test-support/app.ts'
 import { aPerson, aSuspect, type anIncident } from '../test-support/builders.ts'
 import { FIXED_NOW } from '../test-support/clock.ts'
 import { systemActor, type Actor } from '../auth/actor.ts'
-import { aVictim } from './test-fixtures.ts'
+import { aMember, aTeam, aVictim } from './test-fixtures.ts'
 import { insertAgency } from '../auth/repository.ts'
 import { DEMO_PASSWORD } from '../demo/seed.ts'
-import { ConflictError, ForbiddenError, OutOfScopeError, ValidationError } from '../common/errors.ts'
+import { ConflictError, ForbiddenError, isUniqueViolation, OutOfScopeError, ValidationError } from '../common/errors.ts'
 import type { SafeguardingService } from './service.ts'
+import { insertHandover } from './repository.ts'
 
 const DAY = 24 * 3_600_000
 
@@ -24,6 +25,13 @@ const issuesAt =
     )
     return true
   }
+
+/** A ValidationError with exactly this one issue. */
+const refusedWith = (path: string, message: string) => (error: unknown) => {
+  assert.ok(error instanceof ValidationError, String(error))
+  assert.deepEqual(error.issues, [{ path, message }])
+  return true
+}
 
 describeEachEngine('safeguarding actions and hand-overs', (engine) => {
   let t: TestContext
@@ -66,6 +74,11 @@ describeEachEngine('safeguarding actions and hand-overs', (engine) => {
     })
     await seed('lee', {
       people: [aPerson({ firstName: 'Lee', lastName: 'Carter', dateOfBirth: '1979-03-04' }), aSuspect()],
+    })
+    // In the north of the county, beyond the West division's safeguarding team.
+    await seed('nia', {
+      location: { address: '1 Test Street', postcode: 'LA1 1AA', area: 'Lancaster' },
+      people: [aPerson({ firstName: 'Nia', lastName: 'Dawson', dateOfBirth: '1991-06-07' }), aSuspect()],
     })
   })
   after(() => t.close())
@@ -125,13 +138,8 @@ describeEachEngine('safeguarding actions and hand-overs', (engine) => {
       raise({ kind: 'police_alarm', ownerTeamId: '00000000-0000-4000-8000-000000000000' }),
       issuesAt('owner'),
     )
-    const idva = await t.deps.db
-      .selectFrom('app_user')
-      .select('id')
-      .where('username', '=', 'idva')
-      .executeTakeFirstOrThrow()
     await assert.rejects(
-      raise({ kind: 'police_alarm', ownerTeamId: teams['Safeguarding: West division'], assigneeId: idva.id }),
+      raise({ kind: 'police_alarm', ownerTeamId: teams['Safeguarding: West division'], assigneeId: who.idva!.userId }),
       issuesAt('assigneeId'),
     )
     // A response officer's role does not raise safeguarding actions.
@@ -274,11 +282,6 @@ describeEachEngine('safeguarding actions and hand-overs', (engine) => {
 
   it('hands a victim over to a safeguarding team, which accepts it once', async () => {
     const summary = 'Visited with the IDVA; alarm requested; victim wants a call on weekdays only.'
-    const idva = await t.deps.db
-      .selectFrom('app_user')
-      .select('id')
-      .where('username', '=', 'idva')
-      .executeTakeFirstOrThrow()
     const contact = (key: string, daysAgo: number, notes: string) => {
       const at = new Date(FIXED_NOW.getTime() - daysAgo * DAY)
       return t.deps.db
@@ -299,7 +302,7 @@ describeEachEngine('safeguarding actions and hand-overs', (engine) => {
           children_count: 2,
           consent_to_share: 'yes',
           share_with: ['police'],
-          created_by: idva.id,
+          created_by: who.idva!.userId,
           created_at: at,
           updated_at: at,
           submitted_at: at,
@@ -368,5 +371,171 @@ describeEachEngine('safeguarding actions and hand-overs', (engine) => {
     assert.equal(panel.canHandOver, false, 'safeguarding officers receive hand-overs, they do not make them')
     // A response officer sees only incidents they recorded.
     assert.equal(await safeguarding.forIncident(who.officer!, victims.jane!.incidentId), null)
+  })
+  it('gives actions and hand-overs only to teams and people who could see the victim', async () => {
+    const agency = async (code: string) =>
+      (await t.deps.db.selectFrom('agency').select('id').where('code', '=', code).executeTakeFirstOrThrow()).id
+    const [police, nhs] = [await agency('police'), await agency('nhs')]
+    // The force's safeguarding team for another division: its officers see Lancaster, not Blackpool.
+    const north = await aTeam(t, {
+      agencyId: police,
+      name: 'Safeguarding: North division',
+      areas: ['Lancaster'],
+      members: [{ username: 'north-safeguarding', roles: ['safeguarding_officer'] }],
+    })
+    // A council sharing its incidents with the trust (so the IDVAs may give it work), but not shared the force's.
+    const council = await insertAgency(t.deps.db, {
+      code: 'council',
+      name: 'The Council (test)',
+      kind: 'local_authority',
+    })
+    await t.deps.db
+      .insertInto('agency_share')
+      .values({ owner_agency_id: council, partner_agency_id: nhs, resource: 'incident' })
+      .execute()
+    const councilTeam = await aTeam(t, {
+      agencyId: council,
+      name: 'Council safeguarding',
+      areas: ['Blackpool'],
+      members: [{ username: 'council-safeguarding', roles: ['safeguarding_officer'] }],
+    })
+    // In the West division's team, but a response officer, who sees only the incidents they recorded.
+    const clerk = await aMember(t, {
+      teamId: teams['Safeguarding: West division']!,
+      agencyId: police,
+      username: 'west-response',
+      roles: ['response_officer'],
+    })
+    try {
+      const form = await safeguarding.raiseForm(who.idva!, victims.kim!.id)
+      const teamNames = form.teams.map((team) => team.name)
+      assert.ok(teamNames.includes('Safeguarding: West division'))
+      assert.ok(!teamNames.includes('Safeguarding: North division'), 'it does not cover Blackpool')
+      assert.ok(!teamNames.includes('Council safeguarding'), 'the council is not shared the force’s incidents')
+      assert.deepEqual(form.agencies.map((a) => a.id).sort(), [police, nhs].sort())
+      assert.ok(form.assignees.some((a) => a.name === 'DC Lee Demo'))
+      assert.ok(!form.assignees.some((a) => a.id === clerk), 'they could not open the incident')
+
+      const raise = (input: Record<string, unknown>) =>
+        safeguarding.raise(who.idva!, victims.kim!.id, { kind: 'police_alarm', ...input })
+      await assert.rejects(
+        raise({ ownerTeamId: north }),
+        refusedWith(
+          'owner',
+          'Safeguarding: North division does not cover Blackpool, so its officers could not see this victim',
+        ),
+      )
+      await assert.rejects(
+        raise({ ownerTeamId: councilTeam }),
+        refusedWith(
+          'owner',
+          'The Council (test) is not shared this incident, so Council safeguarding could not see this victim',
+        ),
+      )
+      await assert.rejects(
+        raise({ ownerAgencyId: council }),
+        refusedWith('owner', 'Choose a team or agency of yours, or of one sharing incidents with yours'),
+      )
+      await assert.rejects(
+        raise({ ownerAgencyId: police, assigneeId: (await t.actor('north-safeguarding')).userId }),
+        refusedWith('assigneeId', 'north-safeguarding (test) could not see this victim, so would never see the action'),
+      )
+      await assert.rejects(
+        raise({ ownerTeamId: teams['Safeguarding: West division'], assigneeId: clerk }),
+        refusedWith('assigneeId', 'west-response (test) could not see this victim, so would never see the action'),
+      )
+      const given = await raise({ ownerAgencyId: police, assigneeId: who.safeguarding!.userId })
+      assert.ok(
+        (await safeguarding.worklist(who.safeguarding!, { list: 'mine', closed: false })).items.some(
+          (a) => a.id === given,
+        ),
+      )
+
+      const summary = 'Visited with the IDVA; alarm requested; victim wants a call on weekdays only.'
+      assert.deepEqual(
+        (await safeguarding.handoverForm(who.sergeant!, victims.lee!.id)).teams.map((team) => team.name),
+        ['Safeguarding: West division'],
+      )
+      await assert.rejects(
+        safeguarding.handOver(who.sergeant!, victims.lee!.id, { teamId: north, summary }),
+        refusedWith(
+          'teamId',
+          'Safeguarding: North division does not cover Blackpool, so its officers could not see this victim',
+        ),
+      )
+      await assert.rejects(
+        safeguarding.handOver(who.idva!, victims.lee!.id, { teamId: councilTeam, summary }),
+        refusedWith(
+          'teamId',
+          'The Council (test) is not shared this incident, so Council safeguarding could not see this victim',
+        ),
+      )
+      assert.equal(
+        await t.deps.db.selectFrom('handover').select('id').where('person_id', '=', victims.lee!.id).executeTakeFirst(),
+        undefined,
+        'nothing waits for a team that could not see it',
+      )
+
+      // A victim in Lancaster goes to the North division, and its officer may be given the action.
+      const there = await safeguarding.raiseForm(who.sergeant!, victims.nia!.id)
+      assert.equal(there.defaultOwner.teamId, north)
+      assert.deepEqual(
+        there.assignees.map((a) => a.name),
+        ['north-safeguarding (test)'],
+      )
+      assert.deepEqual(
+        (await safeguarding.handoverForm(who.sergeant!, victims.nia!.id)).teams.map((team) => team.name),
+        ['Safeguarding: North division'],
+      )
+    } finally {
+      await t.deps.db.deleteFrom('agency_share').where('owner_agency_id', '=', council).execute()
+    }
+  })
+
+  it('keeps one hand-over waiting per person, across their incidents; two people may each have one', async () => {
+    const summary = 'Seen with the IDVA at her sister’s; safety plan made; she wants a call before 10am.'
+    const teamId = teams['Safeguarding: West division']!
+    // Jane's hand-over on her latest incident was accepted; now one on her earlier incident waits.
+    const first = await safeguarding.handOver(who.sergeant!, victims.janeBefore!.id, { teamId, summary })
+    const form = await safeguarding.handoverForm(who['provide-officer']!, victims.jane!.id)
+    assert.equal(form.waiting?.id, first, 'the hand-over from her other incident is shown')
+    await assert.rejects(
+      safeguarding.handOver(who['provide-officer']!, victims.jane!.id, { teamId, summary }),
+      (error: unknown) =>
+        error instanceof ConflictError &&
+        /Jane Ashworth has already been handed over to Safeguarding/.test(error.message),
+    )
+    // Two made at the same moment both pass that check: the unique index refuses the second (handOver
+    // reports it as a conflict).
+    const jane = await t.deps.db
+      .selectFrom('incident_person')
+      .select(['id', 'incident_id', 'person_key'])
+      .where('id', '=', victims.jane!.id)
+      .executeTakeFirstOrThrow()
+    await assert.rejects(
+      insertHandover(t.deps.db, { victim: jane, toTeamId: teamId, summary, by: who.sergeant!.userId, at: FIXED_NOW }),
+      (error: unknown) => isUniqueViolation(error),
+    )
+    // Someone else entirely is handed over meanwhile.
+    const lee = await safeguarding.handOver(who.sergeant!, victims.lee!.id, { teamId, summary })
+    const waiting = await safeguarding.worklist(who.safeguarding!, { list: 'mine', closed: false })
+    assert.deepEqual(waiting.handovers.map((h) => h.id).sort(), [first, lee].sort())
+    // Once accepted, the person may be handed over again, from any of their incidents.
+    await safeguarding.accept(who.safeguarding!, first, {})
+    await safeguarding.handOver(who['provide-officer']!, victims.jane!.id, { teamId, summary })
+  })
+
+  it('lists the actions the reader raised', async () => {
+    const raised = await safeguarding.worklist(who.idva!, { list: 'raised', closed: false })
+    assert.ok(raised.items.length > 0)
+    const open = await t.deps.db
+      .selectFrom('safeguarding_action')
+      .select('id')
+      .where('raised_by', '=', who.idva!.userId)
+      .where('closed_at', 'is', null)
+      .execute()
+    assert.deepEqual(raised.items.map((a) => a.id).sort(), open.map((a) => a.id).sort())
+    assert.equal(raised.counts.lists.raised, open.length)
+    assert.deepEqual((await safeguarding.worklist(who.safeguarding!, { list: 'raised', closed: false })).items, [])
   })
 })

@@ -5,6 +5,8 @@ import type { Actor } from '../auth/actor.ts'
 import type { AccessService } from '../access/service.ts'
 import { allows } from '../access/rules.ts'
 import { sharingAgencies } from '../access/repository.ts'
+import { findUserById } from '../auth/repository.ts'
+import { toActor } from '../auth/service.ts'
 import { recordAudit, recordAudits, type AuditEntry } from '../audit/audit.ts'
 import {
   ConflictError,
@@ -29,6 +31,7 @@ import {
   raiseIssues,
   statusChangeIssues,
   suggestChildrensServices,
+  teamReachIssue,
   type ActionKind,
   type ActionStatus,
 } from './rules.ts'
@@ -107,6 +110,20 @@ function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   return parsed.data
 }
 
+/** Why the team's officers could not see the victim, or null when they could. */
+const reachIssue = (t: repo.CandidateTeam, victim: repo.Victim) =>
+  teamReachIssue(
+    {
+      name: t.name,
+      agencyName: t.agency_name,
+      coversArea: Boolean(t.covers_area),
+      agencyReceives: Boolean(t.agency_receives),
+    },
+    victim.area,
+  )
+
+const NOT_YOURS = 'Choose a team or agency of yours, or of one sharing incidents with yours'
+
 const ownership = (a: repo.ActionRow) => ({
   ownerAgencyId: a.owner_agency_id,
   ownerTeamId: a.owner_team_id,
@@ -140,6 +157,36 @@ const consulted = (
     details: { incidentId: r.incident_id, [record]: r.id, via },
   }))
 
+/** Who owns an action: a team (of its agency), or an agency with no particular team. */
+type Owner = { agencyId: string; teamId: string | null }
+
+/**
+ * The owner a raise names (the default when it names none), or why it cannot own the victim's
+ * action: it is not of the actor's agency or one sharing with it, or its people could not see it.
+ */
+function chooseOwner(
+  data: Pick<z.output<typeof raiseSchema>, 'ownerTeamId' | 'ownerAgencyId'>,
+  owners: {
+    candidates: repo.CandidateTeam[]
+    agencies: { id: string }[]
+    defaultOwner: Owner
+  },
+  victim: repo.Victim,
+): { owner: Owner } | { issue: string } {
+  if (data.ownerTeamId && data.ownerAgencyId) return { issue: 'Choose a team or an agency to own it, not both' }
+  if (data.ownerTeamId) {
+    const team = owners.candidates.find((t) => t.id === data.ownerTeamId)
+    if (!team) return { issue: NOT_YOURS }
+    const refused = reachIssue(team, victim)
+    return refused ? { issue: refused } : { owner: { agencyId: team.agency_id, teamId: team.id } }
+  }
+  if (data.ownerAgencyId)
+    return owners.agencies.some((a) => a.id === data.ownerAgencyId)
+      ? { owner: { agencyId: data.ownerAgencyId, teamId: null } }
+      : { issue: NOT_YOURS }
+  return { owner: owners.defaultOwner }
+}
+
 /**
  * Safeguarding actions and onward referrals for a victim, each owned by a team or an agency with
  * a due date and a status history; the "my actions" lists; and the joint team's hand-over of a
@@ -168,31 +215,52 @@ export class SafeguardingService {
   }
 
   /**
-   * Who could own an action for the victim: teams (safeguarding teams covering the incident's area
-   * first) and agencies, and the default, the first safeguarding team covering the area.
+   * Who could own an action for the victim: the teams whose officers could see it (safeguarding
+   * teams first) and the agencies that see its incident, of the actor's agency and those sharing
+   * with it; and the default, the first safeguarding team among them. `candidates` are all the
+   * teams looked at, to say why one was refused.
    */
   private async owners(db: Queryable, actor: Actor, victim: repo.Victim) {
     const agencyIds = await this.agencyIds(db, actor)
-    const [teams, agencies] = await Promise.all([
-      repo.candidateTeams(db, agencyIds, victim.area),
-      repo.agenciesByIds(db, agencyIds),
+    const [candidates, agencies] = await Promise.all([
+      repo.candidateTeams(db, agencyIds, victim),
+      repo.receivingAgencies(db, agencyIds, victim),
     ])
-    const team = teams.find((t) => t.safeguarding && t.covers_area)
-    const defaultOwner = team
+    const teams = candidates.filter((t) => reachIssue(t, victim) === null)
+    const team = teams.find((t) => t.safeguarding)
+    const defaultOwner: Owner = team
       ? { agencyId: team.agency_id, teamId: team.id }
       : { agencyId: actor.agencyId, teamId: null }
-    return { teams, agencies, defaultOwner }
+    return { candidates, teams, agencies, defaultOwner }
+  }
+
+  /**
+   * Why the user could not work on the victim's actions (null when they could): the access rules
+   * decide as they would for the user's own requests, so an action is never given to someone who
+   * would not see it.
+   */
+  private async blindTo(db: Queryable, userId: string, victimId: string): Promise<string | null> {
+    const user = await findUserById(db, userId)
+    if (!user) return 'Choose someone in the team or agency that owns it'
+    const sees = await this.access.permits(
+      toActor(user, 'session', null),
+      'safeguarding:update',
+      'victim',
+      victimId,
+      db,
+    )
+    return sees ? null : `${user.display_name} could not see this victim, so would never see the action`
   }
 
   /** What the raise page offers: owners, assignees, and whether to suggest a children's services referral. */
   async raiseForm(actor: Actor, victimId: string) {
     await this.access.check(actor, 'safeguarding:raise', 'victim', victimId)
     const victim = await this.victim(this.db, victimId)
-    const owners = await this.owners(this.db, actor, victim)
+    const { teams, agencies, defaultOwner } = await this.owners(this.db, actor, victim)
     const [members, kinds] = await Promise.all([
       repo.teamMembers(
         this.db,
-        owners.teams.map((t) => t.id),
+        teams.map((t) => t.id),
       ),
       repo.incidentActionKinds(this.db, victim.incident_id),
     ])
@@ -202,10 +270,13 @@ export class SafeguardingService {
       a.teams.push(m.team_name)
       assignees.set(m.id, a)
     }
+    const blind = await Promise.all([...assignees.keys()].map((id) => this.blindTo(this.db, id, victimId)))
     return {
       victim,
-      ...owners,
-      assignees: [...assignees.values()],
+      teams,
+      agencies,
+      defaultOwner,
+      assignees: [...assignees.values()].filter((_, i) => blind[i] === null),
       suggestChildrensServices: suggestChildrensServices(victim.children_present, kinds),
     }
   }
@@ -218,28 +289,17 @@ export class SafeguardingService {
     const today = ukDate(now)
     return this.db.transaction().execute(async (trx) => {
       const victim = await this.victim(trx, victimId)
-      const { teams, agencies, defaultOwner } = await this.owners(trx, actor, victim)
-      const issues: FieldIssue[] = []
-      let owner: { agencyId: string; teamId: string | null } | null = defaultOwner
-      if (data.ownerTeamId && data.ownerAgencyId) {
-        issues.push({ path: 'owner', message: 'Choose a team or an agency to own it, not both' })
-      } else if (data.ownerTeamId) {
-        const team = teams.find((t) => t.id === data.ownerTeamId)
-        owner = team ? { agencyId: team.agency_id, teamId: team.id } : null
-      } else if (data.ownerAgencyId) {
-        owner = agencies.some((a) => a.id === data.ownerAgencyId)
-          ? { agencyId: data.ownerAgencyId, teamId: null }
-          : null
-      }
-      if (!owner)
-        issues.push({
-          path: 'owner',
-          message: 'Choose a team or agency of yours, or of one sharing incidents with yours',
-        })
+      const chosen = chooseOwner(data, await this.owners(trx, actor, victim), victim)
+      const issues: FieldIssue[] = 'issue' in chosen ? [{ path: 'owner', message: chosen.issue }] : []
+      const owner = 'owner' in chosen ? chosen.owner : null
       const dueOn = data.dueOn ?? defaultDueOn(data.kind, today)
       issues.push(...raiseIssues({ kind: data.kind, referredTo: data.referredTo, dueOn }, today))
-      if (owner && data.assigneeId && !(await repo.isAssignable(trx, data.assigneeId, owner)))
-        issues.push({ path: 'assigneeId', message: 'Choose someone in the team or agency that owns it' })
+      if (owner && data.assigneeId) {
+        const blind = (await repo.isAssignable(trx, data.assigneeId, owner))
+          ? await this.blindTo(trx, data.assigneeId, victimId)
+          : 'Choose someone in the team or agency that owns it'
+        if (blind) issues.push({ path: 'assigneeId', message: blind })
+      }
       if (issues.length || !owner) throw new ValidationError(issues)
       const id = await repo.insertAction(trx, {
         victim,
@@ -393,14 +453,14 @@ export class SafeguardingService {
     const victim = await this.victim(this.db, victimId)
     const agencyIds = await this.agencyIds(this.db, actor)
     const [teams, actions, contact, waiting] = await Promise.all([
-      repo.candidateTeams(this.db, agencyIds, victim.area),
+      repo.candidateTeams(this.db, agencyIds, victim),
       allows(actor, 'safeguarding:view')
         ? repo.openCaseActions(this.db, victim, await this.access.filter(actor, 'safeguarding:view'))
         : [],
       allows(actor, 'tracker:view')
         ? repo.latestContact(this.db, victim, await this.access.filter(actor, 'tracker:view'))
         : undefined,
-      repo.waitingHandoverOf(this.db, victim.id),
+      repo.waitingHandoverOf(this.db, victim),
     ])
     const now = this.clock.now()
     await recordAudits(this.db, actor, now, [
@@ -419,7 +479,7 @@ export class SafeguardingService {
     ])
     return {
       victim,
-      teams: teams.filter((t) => t.safeguarding),
+      teams: teams.filter((t) => t.safeguarding && reachIssue(t, victim) === null),
       actions: shown(actions, ukDate(now)),
       contact: contact ?? null,
       waiting: waiting ?? null,
@@ -433,10 +493,12 @@ export class SafeguardingService {
     const now = this.clock.now()
     return this.db.transaction().execute(async (trx) => {
       const victim = await this.victim(trx, victimId)
-      const teams = await repo.candidateTeams(trx, await this.agencyIds(trx, actor), victim.area)
-      if (!teams.some((t) => t.id === data.teamId && t.safeguarding))
-        throw new ValidationError([{ path: 'teamId', message: 'Choose a team with safeguarding officers' }])
-      const waiting = await repo.waitingHandoverOf(trx, victim.id)
+      const teams = await repo.candidateTeams(trx, await this.agencyIds(trx, actor), victim)
+      const team = teams.find((t) => t.id === data.teamId)
+      const refused = !team?.safeguarding ? 'Choose a team with safeguarding officers' : reachIssue(team, victim)
+      if (refused) throw new ValidationError([{ path: 'teamId', message: refused }])
+      // One waiting per person: a hand-over made on another of their incidents counts too.
+      const waiting = await repo.waitingHandoverOf(trx, victim)
       if (waiting)
         throw new ConflictError(
           `${victim.first_name} ${victim.last_name} has already been handed over to ${waiting.team_name}, who have not accepted yet`,

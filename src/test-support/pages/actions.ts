@@ -15,6 +15,12 @@ export async function successBanner(page: Page): Promise<string | null> {
 
 export const squash = (text: string) => text.replace(/\s+/g, ' ').trim()
 
+/** The victim's safe-contact details in one line, as pages that lead to contacting them show them; null when absent. */
+export async function safeContactLine(page: Page): Promise<string | null> {
+  const line = page.getByTestId('safe-contact-line')
+  return (await line.count()) ? squash(await line.first().innerText()) : null
+}
+
 /** A GOV.UK summary list, key to value. */
 export async function summaryList(list: Locator): Promise<Record<string, string>> {
   const out: Record<string, string> = {}
@@ -178,6 +184,11 @@ export class ActionPage {
       })
     }
     return out
+  }
+
+  /** The victim's safe-contact details, shown beside the action. */
+  async safeContact(): Promise<string | null> {
+    return safeContactLine(this.page)
   }
 
   /** Where the victim's name links to: their record. */

@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core'
-import { errorSummary, squash, submit, successBanner, summaryList } from './actions.ts'
+import { errorSummary, safeContactLine, squash, submit, successBanner, summaryList } from './actions.ts'
 
 /** `/victims/:id/handover`: the joint team hands a victim over to a safeguarding team. */
 export class HandOverPage {
@@ -23,6 +23,11 @@ export class HandOverPage {
   async openActions(): Promise<string[]> {
     const list = this.page.getByTestId('open-actions')
     return (await list.count()) ? (await list.locator('li').allInnerTexts()).map(squash) : []
+  }
+
+  /** The victim's safe-contact details, shown above the form. */
+  async safeContact(): Promise<string | null> {
+    return safeContactLine(this.page)
   }
 
   /** The latest tracker contact's summary, or null when there is none. */
@@ -63,6 +68,11 @@ export class HandoverViewPage {
 
   async summary(): Promise<Record<string, string>> {
     return summaryList(this.page.getByTestId('handover-summary'))
+  }
+
+  /** The victim's safe-contact details, for the receiving team's first contact. */
+  async safeContact(): Promise<string | null> {
+    return safeContactLine(this.page)
   }
 
   async canAccept(): Promise<boolean> {
