@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import type { FieldIssue } from '../common/errors.ts'
 import type { WeeklyWindow } from '../db/schema.ts'
+import { orList } from '../common/text.ts'
 
 /**
  * Safe-contact details for a victim: how it is safe to contact them (text only, through a named
@@ -121,9 +122,6 @@ export function describeWeeklyWindows(windows: readonly WeeklyWindow[]): string 
 }
 
 const methodLabel = (code: string) => CONTACT_METHODS[code as ContactMethod] ?? code
-
-const orList = (items: string[]) =>
-  items.length > 1 ? `${items.slice(0, -1).join(', ')} or ${items.at(-1)}` : (items[0] ?? '')
 
 /**
  * The details in one line, how then when, then the notes: 'Text message only; Mon–Fri

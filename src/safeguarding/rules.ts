@@ -1,6 +1,7 @@
 import type { FieldIssue } from '../common/errors.ts'
 import type { Role } from '../auth/roles.ts'
 import { addDays } from '../deployment/rota/rules.ts'
+import { orList } from '../common/text.ts'
 
 /**
  * Safeguarding actions and onward referrals after the joint team's visit: what kinds there are,
@@ -86,9 +87,6 @@ export function statusChangeIssues(change: StatusChange): FieldIssue[] {
     return [{ path: 'reason', message: 'Say why it was declined, for the victim’s record' }]
   return []
 }
-
-const orList = (items: string[]) =>
-  items.length > 1 ? `${items.slice(0, -1).join(', ')} or ${items.at(-1)}` : (items[0] ?? '')
 
 export interface DueFacts {
   status: ActionStatus
