@@ -6,6 +6,10 @@ import type { CaseService } from './service.ts'
 const iso = (d: Date | null) => (d ? d.toISOString() : null)
 
 const windowSchema = z.object({ weekday: z.number(), startMinute: z.number(), endMinute: z.number() })
+/** Newer details exist on an incident the caller cannot open: whose they are and when, never what they say. */
+const newerSchema = z.object({ agency: z.string(), recordedAt: z.string() }).nullable()
+const newerOf = (n: { agency: string; recordedAt: Date } | null) =>
+  n && { agency: n.agency, recordedAt: n.recordedAt.toISOString() }
 
 export const safeContactResponseSchema = z.object({
   victimId: z.string(),
@@ -20,6 +24,7 @@ export const safeContactResponseSchema = z.object({
   notes: z.string().nullable(),
   recordedAt: z.string().nullable(),
   recordedBy: z.string().nullable(),
+  newerElsewhere: newerSchema,
 })
 
 export function toSafeContactResponse(
@@ -36,6 +41,7 @@ export function toSafeContactResponse(
     notes: s.notes,
     recordedAt: iso(s.recordedAt),
     recordedBy: s.recordedBy,
+    newerElsewhere: newerOf(s.newerElsewhere),
   }
 }
 
@@ -43,11 +49,17 @@ export const caseResponseSchema = z.object({
   victim: z.object({ id: z.string(), name: z.string(), dateOfBirth: z.string().nullable() }),
   /** The latest incident the caller may open, with its final risk level. */
   latestIncident: z
-    .object({ id: z.string(), reference: z.string(), riskLevel: z.enum(RISK_LEVELS), riskTool: z.string() })
+    .object({
+      id: z.string(),
+      victimId: z.string().describe('The victim’s own row on that incident, for recording a contact'),
+      reference: z.string(),
+      riskLevel: z.enum(RISK_LEVELS),
+      riskTool: z.string(),
+    })
     .nullable(),
   incidents: z.number(),
   incidentsInLastYear: z.number(),
-  safeContact: z.object({ recorded: z.boolean(), description: z.string() }),
+  safeContact: z.object({ recorded: z.boolean(), description: z.string(), newerElsewhere: newerSchema }),
   openActions: z.array(
     z.object({
       id: z.string(),
@@ -79,7 +91,11 @@ export function toCaseResponse(c: Awaited<ReturnType<CaseService['view']>>): z.i
     latestIncident: c.latestIncident,
     incidents: c.incidentCount,
     incidentsInLastYear: c.incidentsInLastYear,
-    safeContact: { recorded: c.safeContact.recorded, description: c.safeContact.line },
+    safeContact: {
+      recorded: c.safeContact.recorded,
+      description: c.safeContact.line,
+      newerElsewhere: newerOf(c.safeContact.newerElsewhere),
+    },
     openActions: c.openActions.map((a) => ({
       id: a.id,
       incidentId: a.incidentId,

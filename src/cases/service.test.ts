@@ -6,7 +6,7 @@ import { anIncident, aPerson, aSuspect } from '../test-support/builders.ts'
 import { FIXED_NOW, hoursBefore } from '../test-support/clock.ts'
 import { aShift } from '../test-support/deployment.ts'
 import type { Actor } from '../auth/actor.ts'
-import { ForbiddenError, OutOfScopeError, ValidationError } from '../common/errors.ts'
+import { ConflictError, ForbiddenError, OutOfScopeError, ValidationError } from '../common/errors.ts'
 import { anAction, aHandover, victimOn } from './test-data.ts'
 
 /** One victim, by names and date of birth, on every incident of the case. */
@@ -266,6 +266,22 @@ describeEachEngine('CaseService', (engine) => {
 
   it('keeps every safe-contact change; the latest the reader may see applies to the whole case', async () => {
     t.clock.set(hoursBefore(-0.1))
+    const details = {
+      methods: ['professional'],
+      onlyWhileSuspectInCustody: true,
+      windows: [],
+      notes: 'Through her GP, Dr Example',
+    }
+    // Newer details on the other agency's incident may be stricter: nobody who cannot see them overwrites them.
+    await assert.rejects(
+      t.services.deployment.setSafeContact(officer, victims.newer, details),
+      (e: unknown) => e instanceof ConflictError && /Newer safe-contact details were recorded by /.test(e.message),
+    )
+    await t.deps.db
+      .updateTable('victim_safe_contact')
+      .set({ recorded_at: hoursBefore(24 * 40) })
+      .where('incident_id', '=', ids.elsewhere)
+      .execute()
     await t.services.deployment.setSafeContact(officer, victims.newer, {
       methods: ['professional'],
       onlyWhileSuspectInCustody: true,

@@ -124,6 +124,8 @@ export class CaseService {
         latestIncident: latest
           ? {
               id: latest.id,
+              // This person's own victim row on that incident: the tracker records contacts by it.
+              victimId: latest.person_id,
               reference: latest.force_reference,
               riskLevel: latest.risk_level,
               riskTool: latest.risk_tool,

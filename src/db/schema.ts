@@ -410,6 +410,8 @@ export interface TrackerContactTable {
   visit_id: string | null
   /** The consultation (advice to an officer) the contact came from. */
   consultation_id: string | null
+  /** The form it was submitted from (unique): a second post of that form finds this contact. */
+  submission_id: string | null
   status: 'draft' | 'submitted'
   draft: ColumnType<Record<string, unknown> | null, string | null, string | null>
   mode: string | null

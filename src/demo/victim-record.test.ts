@@ -18,7 +18,14 @@ describeEachEngine('demo victim record', (engine) => {
 
   it('gives the demo a victim with a contact, actions, a hand-over waiting and NHS appointments', async () => {
     const count = async (table: 'tracker_contact' | 'safeguarding_action' | 'handover' | 'nhs_appointment') =>
-      Number((await t.deps.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)
+      Number(
+        (
+          await t.deps.db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      )
     assert.equal(await count('tracker_contact'), 1)
     assert.ok((await count('safeguarding_action')) >= 2)
     assert.equal(await count('handover'), 1)

@@ -23,7 +23,7 @@ export async function seedDemoVictimRecord(
   const victims = await db
     .selectFrom('incident as i')
     .innerJoin('incident_person as p', (j) => j.onRef('p.incident_id', '=', 'i.id').on('p.role', '=', 'victim'))
-    .select(['i.id as incidentId', 'p.id as victimId', 'p.nhs_number', 'i.children_present', 'i.prior_same_people_12m'])
+    .select(['i.id as incidentId', 'p.id as victimId', 'p.nhs_number', 'i.children_present'])
     .where('i.triage_status', '=', 'attend')
     .where('i.area', 'in', ['Blackpool', 'Fylde', 'Wyre'])
     .orderBy('i.occurred_at', 'desc')
@@ -38,7 +38,10 @@ export async function seedDemoVictimRecord(
     windows: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, startMinute: 600, endMinute: 720 })),
     notes: 'Text first and wait for a reply. Never when he is home; her sister answers the door.',
   })
+  // The tracker asks repeat victims about their engagement before the programme: answer if asked.
+  const { victim } = await services.engagement.form(idva, first.incidentId, { personId: first.victimId })
   await services.engagement.submit(idva, first.incidentId, {
+    personId: first.victimId,
     values: {
       mode: 'post_incident',
       contactAt: now.toISOString(),
@@ -51,8 +54,7 @@ export async function seedDemoVictimRecord(
       engagedSafeguarding: 'yes',
       childrenCount: first.children_present ? 2 : 0,
       ...(first.children_present ? { childrenNeeds: 'Both at the primary school; the school knows.' } : {}),
-      // Asked of repeat victims only: what they say of their engagement before the programme.
-      ...(first.prior_same_people_12m > 0 ? { previousInvestigation: 'no', previousSafeguarding: 'yes' } : {}),
+      ...(victim?.repeat ? { previousInvestigation: 'no', previousSafeguarding: 'yes' } : {}),
       consentToShare: 'yes',
       shareWith: ['police', 'third_sector'],
     },

@@ -36,6 +36,10 @@ const stopSchema = z.object({
   reference: z.string(),
   area: z.string(),
   postcode: z.string(),
+  place: z
+    .string()
+    .nullable()
+    .describe('Where the visit is when not at the incident’s address (a discreet place arranged by the IDVA)'),
   victimName: z.string().nullable(),
   kind: z.enum(['post_incident', 'follow_up', 'live']),
   position: z.number(),
@@ -98,6 +102,7 @@ export function toPlanResponse(plan: Plan): z.infer<typeof planResponseSchema> {
     reference: v.reference,
     area: v.area,
     postcode: v.postcode,
+    place: v.place,
     victimName: v.victimName,
     kind: v.kind,
     position: v.position,

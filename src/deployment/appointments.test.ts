@@ -11,6 +11,7 @@ import { clearShiftsAndIncidents } from './test-data.ts'
 import { NHS_NUMBER_SYSTEM } from '../health/fhir-appointments.ts'
 import { ALEX, JO, KIM, SAM } from '../health/test-fixtures.ts'
 import { DISCREET_PLACE } from './rules.ts'
+import { shiftPlanMap } from './map.ts'
 
 /**
  * Discreet contacts an IDVA plans at a victim's NHS appointments, as places the shift planner may
@@ -252,7 +253,7 @@ describeEachEngine('shift plans at discreet contacts', (engine) => {
     assert.equal(next!.planned_start.getTime(), underWay!.planned_end.getTime())
   })
 
-  it('no longer offers a contact the IDVA cancelled or an appointment withdrawn', async () => {
+  it('drops a visit at a contact the IDVA cancels, or whose appointment is withdrawn, in the same request', async () => {
     const cancelled = await attend(ALEX, null)
     const withdrawn = await attend(SAM, null)
     const c1 = await contact(cancelled, at('10:00'))
@@ -261,11 +262,130 @@ describeEachEngine('shift plans at discreet contacts', (engine) => {
     let p = await plan(shift)
     assert.deepEqual(p.planned.map((v) => v.incidentId).sort(), [cancelled.id, withdrawn.id].sort())
 
+    // Nobody presses re-plan: the plan no longer holds the visit once the change is saved.
+    const view = () => t.services.deployment.view(officer, shift)
     await c1.cancel()
+    p = await view()
+    assert.deepEqual(
+      p.planned.map((v) => v.incidentId),
+      [withdrawn.id],
+    )
+    assert.match(reasonOf(p, cancelled.id)!, /^no_location: /)
     const result = await c2.withdraw()
     assert.equal(result.withdrawnContacts, 1)
-    p = await plan(shift)
+    p = await view()
     assert.deepEqual(p.planned, [])
     for (const v of [cancelled, withdrawn]) assert.match(reasonOf(p, v.id)!, /^no_location: /)
+    // The team is told the plan changed, and nothing of why.
+    assert.deepEqual(
+      p.revisions.slice(0, 2).map((r) => r.cause),
+      ['Contact arrangements changed', 'Contact arrangements changed'],
+    )
+    assert.ok(!p.revisions.flatMap((r) => [r.cause, ...r.lines]).some((l) => /appointment|health|cancel/i.test(l)))
+  })
+
+  it('re-plans at once when a contact is planned, and moves the visit when a re-import moves the appointment', async () => {
+    const home = await attend(SAM, HOME)
+    const a = await attend(ALEX, null)
+    const shift = await aShift(t.deps.db)
+    await plan(shift)
+    const view = () => t.services.deployment.view(officer, shift)
+    // Planning a contact for a victim on the plan re-makes it in the same request.
+    await contact(home, at('14:00'))
+    assert.equal((await view()).revisions[0]!.cause, 'Contact arrangements changed')
+
+    const c = await contact(a, at('10:00'))
+    await plan(shift)
+    let visit = (await view()).planned.find((v) => v.incidentId === a.id)!
+    assert.ok(visit.planned_start >= at('09:45') && visit.planned_start <= at('10:00'))
+    const { source_id: sourceId } = await t.deps.db
+      .selectFrom('nhs_appointment')
+      .select('source_id')
+      .where('id', '=', c.id)
+      .executeTakeFirstOrThrow()
+    await t.services.health.importBundle(idva, { json: bundle(sourceId!, ALEX, at('13:00'), SURGERY) })
+    const p = await view()
+    visit = p.planned.find((v) => v.incidentId === a.id)!
+    assert.equal(visit.place, LABEL)
+    assert.ok(visit.planned_start >= at('12:45') && visit.planned_start <= at('13:00'), 'before the moved appointment')
+    assert.equal(p.revisions[0]!.cause, 'Contact arrangements changed')
+  })
+
+  it('meets at an appointment only the incident’s one victim, and only with an IDVA of the trust holding it', async () => {
+    // Two victims on one incident: the other victim is not at the appointment.
+    const input = anIncident({
+      risk: 'high',
+      people: [
+        aPerson({ dateOfBirth: undefined, nhsNumber: ALEX }),
+        aPerson({ firstName: 'Kit', dateOfBirth: undefined }),
+        aSuspect({ dateOfBirth: undefined }),
+      ],
+      location: { address: '1 Plan Street', postcode: 'FY1 1AA', area: 'Blackpool' },
+    })
+    const { id: both } = await t.services.intake.create(system, input, 'api')
+    await t.services.triage.decide(sergeant, both, { decision: 'attend', reasonCode: 'high_risk' })
+    const alex = await t.deps.db
+      .selectFrom('incident_person')
+      .select('id')
+      .where('incident_id', '=', both)
+      .where('nhs_number', '=', ALEX)
+      .executeTakeFirstOrThrow()
+    await contact({ victimId: alex.id, nhsNumber: ALEX }, at('10:00'))
+    // A crew whose IDVA is of another trust: the first trust's health data is not for them.
+    const alone = await attend(SAM, null)
+    await contact(alone, at('11:00'))
+    const otherTrust = await t.deps.db
+      .insertInto('agency')
+      .values({ code: 'other-trust', name: 'Another NHS trust (test)', kind: 'nhs' })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    const idva2 = await t.deps.db
+      .selectFrom('app_user')
+      .select(['id', 'agency_id'])
+      .where('username', '=', 'idva-2')
+      .executeTakeFirstOrThrow()
+    await t.deps.db.updateTable('app_user').set({ agency_id: otherTrust.id }).where('id', '=', idva2.id).execute()
+    try {
+      const shift = await aShift(t.deps.db, {
+        members: [
+          ['provide-officer', 'officer'],
+          ['idva-2', 'idva'],
+        ],
+      })
+      let p = await plan(shift)
+      assert.deepEqual(p.planned, [])
+      for (const id of [both, alone.id]) assert.match(reasonOf(p, id)!, /^no_location: /)
+      // With the trust's own IDVA on the crew, the one victim is met there; the incident with two is not.
+      await t.deps.db
+        .insertInto('shift_member')
+        .values({ shift_id: shift, user_id: idva.userId, duty: 'idva' })
+        .execute()
+      p = await plan(shift)
+      assert.deepEqual(
+        p.planned.map((v) => [v.incidentId, v.place]),
+        [[alone.id, LABEL]],
+      )
+      assert.match(reasonOf(p, both)!, /^no_location: /)
+    } finally {
+      await t.deps.db.updateTable('app_user').set({ agency_id: idva2.agency_id }).where('id', '=', idva2.id).execute()
+    }
+  })
+
+  it('says in the plan API and on the map where a visit at a discreet place is, not the home postcode', async () => {
+    const a = await attend(ALEX, null)
+    await contact(a, at('10:00'))
+    const shift = await aShift(t.deps.db)
+    const p = await plan(shift)
+    const map = shiftPlanMap(p)
+    assert.ok(map.includes(`${a.ref}, ${LABEL}`), map)
+    assert.ok(!map.includes('FY1 1AA'))
+    const api = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/shifts/${shift}/plan`,
+      headers: { authorization: `Bearer ${await t.bearer('provide-officer')}` },
+    })
+    assert.equal(api.statusCode, 200)
+    const [stop] = api.json().planned
+    assert.deepEqual([stop.reference, stop.place, stop.postcode], [a.ref, LABEL, 'FY1 1AA'])
   })
 })

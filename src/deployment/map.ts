@@ -232,3 +232,40 @@ export function renderPlanMap(input: PlanMapInput): string {
     '</svg>',
   ].join('\n')
 }
+
+/** What the map of a shift's plan needs of it, as DeploymentService.view gives it. */
+export interface ShiftPlanForMap {
+  shift: { teamName: string; base: { name: string; latitude: number; longitude: number } }
+  planned: {
+    reference: string
+    postcode: string
+    /** Where a visit away from the incident's address is ('At a discreet place arranged by the IDVA'). */
+    place: string | null
+    latitude: number | null
+    longitude: number | null
+    position: number
+  }[]
+}
+
+/**
+ * The map of a shift's plan: the team's route from its base through the planned visits with a map
+ * position. A visit away from the victim's home is named by its place, never the home's postcode.
+ */
+export function shiftPlanMap(plan: ShiftPlanForMap): string {
+  const stops = plan.planned.filter((v) => v.latitude !== null && v.longitude !== null)
+  return renderPlanMap({
+    title: `Map of the plan for ${plan.shift.teamName}`,
+    routes: [
+      {
+        label: plan.shift.teamName,
+        base: { latitude: plan.shift.base.latitude, longitude: plan.shift.base.longitude, label: plan.shift.base.name },
+        stops: stops.map((v) => ({
+          latitude: v.latitude!,
+          longitude: v.longitude!,
+          label: `${v.reference}, ${v.place ?? v.postcode}`,
+          number: v.position + 1,
+        })),
+      },
+    ],
+  })
+}

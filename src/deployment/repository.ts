@@ -182,6 +182,19 @@ export async function plannedShifts(db: Queryable, incidentIds: string[]): Promi
   return rows.map((r) => r.shift_id)
 }
 
+/** The agencies of the IDVAs on each of these shifts' rotas: whose health data each crew may act on. */
+export function idvaAgencies(db: Queryable, shiftIds: string[]) {
+  if (shiftIds.length === 0) return Promise.resolve([])
+  return db
+    .selectFrom('shift_member as m')
+    .innerJoin('app_user as u', 'u.id', 'm.user_id')
+    .select(['m.shift_id', 'u.agency_id'])
+    .distinct()
+    .where('m.shift_id', 'in', shiftIds)
+    .where('m.duty', '=', 'idva')
+    .execute()
+}
+
 /** The planned visits of an incident on shifts not yet ended (at most one, by the unique index). */
 export function plannedVisitOf(db: Queryable, incidentId: string) {
   return db

@@ -7,7 +7,7 @@ import { apiErrors, idParams } from '../server/api-schemas.ts'
 import type { Actor } from '../auth/actor.ts'
 import { ConflictError, ValidationError, type FieldIssue } from '../common/errors.ts'
 import { attempt, formDateTime, formText, savedMessage, type FormBody } from '../server/forms.ts'
-import { renderPlanMap } from './map.ts'
+import { shiftPlanMap } from './map.ts'
 import { OUTCOME_LABELS, OUTCOMES, VISIT_KIND_LABELS } from './rules.ts'
 import type { DeploymentService } from './service.ts'
 import {
@@ -66,7 +66,7 @@ export function deploymentRoutes(app: FastifyInstance, { services }: RouteContex
     return reply.render('deployment/views/print.njk', {
       pageTitle: `Plan for ${plan.shift.teamName}`,
       plan,
-      map: planMap(plan),
+      map: shiftPlanMap(plan),
       kindLabels: VISIT_KIND_LABELS,
     })
   })
@@ -327,7 +327,7 @@ export function deploymentRoutes(app: FastifyInstance, { services }: RouteContex
     return reply.render('deployment/views/plan.njk', {
       pageTitle: `Plan: ${plan.shift.teamName}`,
       plan,
-      map: planMap(plan),
+      map: shiftPlanMap(plan),
       kindLabels: VISIT_KIND_LABELS,
       outcomeLabels: OUTCOME_LABELS,
       ...extra,
@@ -373,25 +373,6 @@ function outcomeModel(plan: Plan, visitId: string, extra: { errors?: FieldIssue[
     outcomeLabels: OUTCOME_LABELS,
     ...extra,
   }
-}
-
-function planMap(plan: Plan): string | null {
-  const stops = plan.planned.filter((v) => v.latitude !== null && v.longitude !== null)
-  return renderPlanMap({
-    title: `Map of the plan for ${plan.shift.teamName}`,
-    routes: [
-      {
-        label: plan.shift.teamName,
-        base: { latitude: plan.shift.base.latitude, longitude: plan.shift.base.longitude, label: plan.shift.base.name },
-        stops: stops.map((v) => ({
-          latitude: v.latitude!,
-          longitude: v.longitude!,
-          label: `${v.reference}, ${v.postcode}`,
-          number: v.position + 1,
-        })),
-      },
-    ],
-  })
 }
 
 function changeResponse(r: Awaited<ReturnType<DeploymentService['replan']>>) {

@@ -5,6 +5,8 @@ import {
   DEFAULT_DEPLOYMENT_SETTINGS,
   DISCREET_PLACE,
   describeChanges,
+  mayMeetAtAppointment,
+  meetingPlaces,
   outcomeIssues,
   planChanges,
   retryAfter,
@@ -197,6 +199,54 @@ describe('startWindows', () => {
     assert.equal(visitPlace('home'), null)
     assert.equal(visitPlace('incident location'), null)
   })
+})
+
+describe('mayMeetAtAppointment', () => {
+  const cases: [string, { agencyId: string; victims: number }, string[], boolean][] = [
+    ['the one victim, with an IDVA of the trust', { agencyId: 'trust', victims: 1 }, ['trust'], true],
+    ['with IDVAs of the trust and another', { agencyId: 'trust', victims: 1 }, ['other', 'trust'], true],
+    ['one of two victims: the other is not there', { agencyId: 'trust', victims: 2 }, ['trust'], false],
+    ['with an IDVA of another trust only', { agencyId: 'trust', victims: 1 }, ['other'], false],
+    ['with no IDVA', { agencyId: 'trust', victims: 1 }, [], false],
+  ]
+  for (const [name, contact, idvas, expected] of cases) {
+    it(`${name}: ${expected}`, () => assert.equal(mayMeetAtAppointment(contact, idvas), expected))
+  }
+})
+
+describe('meetingPlaces', () => {
+  const idvas: Record<string, string[]> = { a: ['trust'], b: ['trust'], c: ['other'] }
+  const of = (crew: string) => idvas[crew] ?? []
+  const trust = { id: 't', agencyId: 'trust', victims: 1 }
+  const other = { id: 'o', agencyId: 'other', victims: 1 }
+  const shared = { id: 's', agencyId: 'trust', victims: 2 }
+  const cases: [string, string[], boolean, (typeof trust)[], { crews: string[]; contacts: string[] }][] = [
+    ['every crew may meet them there', ['a', 'b'], true, [trust], { crews: ['a', 'b'], contacts: ['t'] }],
+    ['not every crew may, and home is an option', ['a', 'c'], true, [trust], { crews: ['a', 'c'], contacts: [] }],
+    ['not every crew may, and there is no other place', ['a', 'c'], false, [trust], { crews: ['a'], contacts: ['t'] }],
+    ['no crew may', ['c'], false, [trust], { crews: ['c'], contacts: [] }],
+    ['one of two victims', ['a'], false, [shared], { crews: ['a'], contacts: [] }],
+    [
+      'two trusts’ contacts, no other place: the first any crew may use',
+      ['a', 'c'],
+      false,
+      [trust, other],
+      { crews: ['a'], contacts: ['t'] },
+    ],
+    [
+      'the contact every crew may use, though another suits fewer',
+      ['a', 'b'],
+      false,
+      [other, trust],
+      { crews: ['a', 'b'], contacts: ['t'] },
+    ],
+  ]
+  for (const [name, crews, atHome, contacts, expected] of cases) {
+    it(name, () => {
+      const result = meetingPlaces(crews, atHome, contacts, of)
+      assert.deepEqual({ crews: result.crews, contacts: result.contacts.map((c) => c.id) }, expected)
+    })
+  }
 })
 
 describe('weeklyPeriods', () => {

@@ -65,6 +65,42 @@ export function visitPlace(optionLabel: string): string | null {
   return optionLabel === DISCREET_PLACE ? `At ${DISCREET_PLACE}` : null
 }
 
+/** What decides who may meet a victim at a discreet contact an IDVA planned at their appointment. */
+export interface DiscreetContactFacts {
+  /** The health agency holding the appointment. */
+  agencyId: string
+  /** Victims on the incident the visit is for. */
+  victims: number
+}
+
+/**
+ * Whether a crew may meet a victim at a discreet contact planned at their appointment: only when
+ * they are the incident's one victim (any other victim is not there), and only a crew with an IDVA
+ * of the health agency holding the appointment (a trust's health data is not for another's crew).
+ */
+export function mayMeetAtAppointment(contact: DiscreetContactFacts, crewIdvaAgencies: readonly string[]): boolean {
+  return contact.victims === 1 && crewIdvaAgencies.includes(contact.agencyId)
+}
+
+/**
+ * The crews a visit may go to and the discreet contacts it may be made at. The planner limits the
+ * crews of a visit, not of each place, so a contact is offered only where every crew may meet the
+ * victim there; a victim with no other place to be met goes only to crews that may meet them at one.
+ */
+export function meetingPlaces<T extends DiscreetContactFacts>(
+  crews: readonly string[],
+  atHome: boolean,
+  contacts: readonly T[],
+  idvaAgenciesOf: (crew: string) => readonly string[],
+): { crews: string[]; contacts: T[] } {
+  const mayMeet = (contact: T) => crews.filter((c) => mayMeetAtAppointment(contact, idvaAgenciesOf(c)))
+  const everyCrew = contacts.filter((contact) => mayMeet(contact).length === crews.length)
+  if (atHome || everyCrew.length > 0) return { crews: [...crews], contacts: everyCrew }
+  const some = contacts.map(mayMeet).find((c) => c.length > 0)
+  if (!some) return { crews: [...crews], contacts: [] }
+  return { crews: some, contacts: contacts.filter((contact) => some.every((c) => mayMeet(contact).includes(c))) }
+}
+
 export interface VisitWindows {
   /** When the visit may take place; empty when `blocked`. */
   periods: Interval[]

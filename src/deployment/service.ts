@@ -9,7 +9,7 @@ import type { AccessService } from '../access/service.ts'
 import { incidentFactsMany, sharingAgencies } from '../access/repository.ts'
 import { reaches, type ScopeFilter } from '../access/rules.ts'
 import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../common/errors.ts'
-import { localMidnight } from '../common/uk-time.ts'
+import { formatLocal, localMidnight } from '../common/uk-time.ts'
 import { readSettings } from '../settings/settings.ts'
 import { factsOf } from '../triage/service.ts'
 import { localWhen, priorityScore } from '../triage/rules.ts'
@@ -25,6 +25,7 @@ import {
   chosenBecause,
   describeChanges,
   DISCREET_PLACE,
+  meetingPlaces,
   OUTCOME_LABELS,
   VISIT_KIND_LABELS,
   outcomeIssues,
@@ -34,6 +35,7 @@ import {
   startWindows,
   visitPlace,
   visitWindows,
+  type DiscreetContactFacts,
   type Interval,
   type PlanChanges,
   type PlanSnapshot,
@@ -103,7 +105,7 @@ function issuesOf(error: z.ZodError): FieldIssue[] {
 }
 
 /** A discreet contact an IDVA planned at a victim's appointment: another place the visit can be made. */
-interface DiscreetPlace {
+interface DiscreetPlace extends DiscreetContactFacts {
   appointmentId: string
   /** The victim row on the candidate's incident, whom the audit row names. */
   victimId: string
@@ -588,6 +590,14 @@ export class DeploymentService {
       .execute(async (trx) => {
         const victim = await cases.findVictim(trx, victimId)
         if (!victim) throw new NotFoundError('No victim with that id')
+        // Never overwrite details the recorder cannot see: newer ones elsewhere may be stricter.
+        const scope = await this.access.filter(actor, 'incident:view', trx)
+        const [current] = await cases.latestSafeContacts(trx, { victimIds: [victimId], scope })
+        const newer = current && victimSafeContact(current).safeContact.newerElsewhere
+        if (newer)
+          throw new ConflictError(
+            `Newer safe-contact details were recorded by ${newer.agency} on ${formatLocal(newer.recordedAt)}, on an incident you cannot open. Ask them before changing these.`,
+          )
         const id = await cases.insertSafeContact(trx, {
           incidentId: victim.incident_id,
           personId: victim.id,
@@ -900,20 +910,24 @@ export class DeploymentService {
         if (!shiftsOf.has(row.id)) shiftsOf.set(row.id, new Set())
         shiftsOf.get(row.id)!.add(s.id)
       }
-      // Every victim's latest details as this shift's team may know them, from any of their incidents.
-      const safe = await cases.latestSafeContacts(trx, { incidentIds: mine.map((r) => r.id), scope })
-      for (const row of safe) {
-        const list = safeOf.get(row.incident_id) ?? []
-        list.push(recordedDetails(row))
-        safeOf.set(row.incident_id, list)
-      }
     }
     const ids = [...factRows.keys()]
-    const [display, outcomes, kinds, contacts] = await Promise.all([
+    // Every victim's latest details from any of their incidents, whoever holds it: a rule another
+    // agency recorded still keeps the victim safe, and the plan shows only the times it allows.
+    for (const row of await cases.latestSafeContacts(trx, { incidentIds: ids, scope: null })) {
+      const list = safeOf.get(row.incident_id) ?? []
+      list.push(recordedDetails(row))
+      safeOf.set(row.incident_id, list)
+    }
+    const [display, outcomes, kinds, contacts, idvas] = await Promise.all([
       queueDisplayRows(trx, ids),
       repo.lastOutcomes(trx, ids),
       repo.areaKinds(trx),
       plannedContactsForIncidents(trx, ids, lead.startsAt, lead.endsAt),
+      repo.idvaAgencies(
+        trx,
+        shifts.map((s) => s.id),
+      ),
     ])
     const displayOf = new Map(display.map((d) => [d.id, d]))
     const kindOf = new Map(kinds.map((k) => [k.name, k.kind]))
@@ -928,6 +942,8 @@ export class DeploymentService {
         {
           appointmentId: a.appointment_id,
           victimId: a.victim_id,
+          agencyId: a.agency_id,
+          victims: a.victims,
           start: a.start_at,
           point: { latitude: a.latitude, longitude: a.longitude, areaKind },
         },
@@ -1010,8 +1026,13 @@ export class DeploymentService {
     const placesOf = new Map<string, (DiscreetPlace | null)[]>()
     const candidateOf = new Map(candidates.map((c) => [c.incidentId, c]))
     const inMinutes = (w: Interval) => ({ open: time.toMinutes(w.start), close: time.toMinutes(w.end) })
+    const idvaAgenciesOf = (shiftId: string) => idvas.filter((m) => m.shift_id === shiftId).map((m) => m.agency_id)
     for (const c of candidates) {
-      if (!c.point && c.discreet.length === 0) {
+      const visit = existing.get(c.incidentId)
+      const owner = visit ? visit.shift_id : undefined
+      // Met at a discreet contact only by a crew that may meet them there; the place is not mentioned otherwise.
+      const meeting = meetingPlaces(owner ? [owner] : c.shiftIds, c.point !== null, c.discreet, idvaAgenciesOf)
+      if (!c.point && meeting.contacts.length === 0) {
         leftOut.set(c.incidentId, {
           reason: 'no_location',
           detail:
@@ -1026,7 +1047,7 @@ export class DeploymentService {
       // At home, or at a discreet contact in the minutes before the appointment: within the safe periods either way.
       const options = [
         ...(c.point ? [{ place: null, point: c.point, windows: startWindows(c.periods, c.serviceMinutes) }] : []),
-        ...c.discreet.map((d) => ({
+        ...meeting.contacts.map((d) => ({
           place: d,
           point: d.point,
           windows: startWindows(c.periods, c.serviceMinutes, appointmentWindow(d.start)),
@@ -1042,8 +1063,6 @@ export class DeploymentService {
         })
         continue
       }
-      const visit = existing.get(c.incidentId)
-      const owner = visit ? visit.shift_id : undefined
       visits.push({
         id: c.incidentId,
         label: c.reference,
@@ -1057,7 +1076,7 @@ export class DeploymentService {
             label: o.place ? DISCREET_PLACE : 'home',
           }
         }),
-        routeIds: owner ? [owner] : c.shiftIds,
+        routeIds: meeting.crews,
         ...(visit?.pinned && owner ? { pinnedTo: owner } : {}),
       })
       placesOf.set(
@@ -1195,7 +1214,7 @@ async function guardBooking<T>(write: () => Promise<T>): Promise<T> {
 }
 
 /** Two teams planning at once: a refused double booking or a deadlock, either way "try again". */
-function asConflict(error: unknown): unknown {
+export function asConflict(error: unknown): unknown {
   const code = (error as { code?: string }).code
   if (code === '23505' || code === '40P01')
     return new ConflictError(

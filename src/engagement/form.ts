@@ -2,8 +2,8 @@ import type { Selectable } from 'kysely'
 import { z } from 'zod'
 import type { TrackerContactTable } from '../db/schema.ts'
 import type { FieldIssue } from '../common/errors.ts'
-import { formatLocal, formatLocalTime, localParts, zonedWallTimeToInstant } from '../common/uk-time.ts'
-import { field, fields, form, formDate, formField, formText, type FormBody } from '../server/forms.ts'
+import { formatLocal, formatLocalTime, localParts } from '../common/uk-time.ts'
+import { field, fields, form, formDateTime, formField, formText, type FormBody } from '../server/forms.ts'
 import {
   CONSENT_ANSWERS,
   CONTACT_MODES,
@@ -35,10 +35,16 @@ const optionalId = z
   .transform((v) => v || null)
 // Longer than any field allows, so an over-long answer comes back with the field's own message.
 const answer = z.string().max(20_000).optional()
-/** The page's form post: the tracker's fields as inputs, and which draft and visit it belongs to. */
+/**
+ * The page's form post: the tracker's fields as inputs; which victim, draft, visit and consultation it
+ * belongs to; and the id the page was given for it, so a second post of the same form is recognised.
+ */
 const trackerForm = form({
+  personId: optionalId,
   draftId: optionalId,
   visitId: optionalId,
+  consultationId: optionalId,
+  submissionId: optionalId,
   ...Object.fromEntries(
     TRACKER_FIELDS.map((f) => [f.name, f.type === 'codes' ? fields : f.type === 'text' ? answer : field]),
   ),
@@ -48,10 +54,19 @@ const trackerForm = form({
   contactAtTime: field,
 })
 
-/** A form post: which draft and visit it belongs to, and what it entered as a draft's entries. */
-export function postedEntries(body: unknown): { draftId: string | null; visitId: string | null; entries: Entries } {
-  const posted = trackerForm.parse(body ?? {})
-  return { draftId: posted.draftId, visitId: posted.visitId, entries: entriesFromForm(posted as FormBody) }
+/** A form post: whom and what it belongs to, the form's id, and what it entered as a draft's entries. */
+export interface PostedEntries {
+  personId: string | null
+  draftId: string | null
+  visitId: string | null
+  consultationId: string | null
+  submissionId: string | null
+  entries: Entries
+}
+
+export function postedEntries(body: unknown): PostedEntries {
+  const { personId, draftId, visitId, consultationId, submissionId, ...posted } = trackerForm.parse(body ?? {})
+  return { personId, draftId, visitId, consultationId, submissionId, entries: entriesFromForm(posted as FormBody) }
 }
 
 function entriesFromForm(body: FormBody): Entries {
@@ -73,13 +88,6 @@ function textOf(v: unknown): string {
   return typeof v === 'string' ? v : ''
 }
 
-/** `HH:MM`, `H.MM` or `HHMM`, 24-hour, as minutes from midnight; null when it is not a time of day. */
-function minuteOfDay(text: string): number | null {
-  const m = /^(\d{1,2})[:.]?(\d{2})$/.exec(text)
-  if (!m || Number(m[1]) > 23 || Number(m[2]) > 59) return null
-  return Number(m[1]) * 60 + Number(m[2])
-}
-
 /** The contact's date and time inputs; an API draft's ISO date as the UK local date and time. */
 function contactParts(entry: unknown) {
   if (typeof entry === 'string' && !Number.isNaN(Date.parse(entry))) return wallParts(new Date(entry))
@@ -93,28 +101,10 @@ function wallParts(at: Date) {
 }
 
 /** The contact's date and time inputs as an instant (UK local time), or the problem with them. */
-function contactInstant(entry: unknown): { value?: string; issue?: FieldIssue } {
+function contactInstant(entry: unknown) {
   const { day, month, year, time } = contactParts(entry)
-  if (!day && !month && !year && !time) return {}
-  const date = formDate(
-    { 'contactAt-day': day, 'contactAt-month': month, 'contactAt-year': year },
-    'contactAt',
-    'the date of the contact',
-    true,
-  )
-  if (date.issue || !date.value) return { issue: date.issue ?? undefined }
-  const minute = minuteOfDay(time)
-  if (minute === null)
-    return { issue: { path: 'contactAt', message: 'Enter the time of the contact in 24-hour time, like 14:30' } }
-  const [y, m, d] = date.value.split('-').map(Number)
-  const at = zonedWallTimeToInstant({
-    year: y!,
-    month: m!,
-    day: d!,
-    hour: Math.floor(minute / 60),
-    minute: minute % 60,
-  })
-  return { value: at.toISOString() }
+  const body = { 'contactAt-day': day, 'contactAt-month': month, 'contactAt-year': year, contactAtTime: time }
+  return formDateTime(body, 'contactAt', 'contactAtTime', 'the contact')
 }
 
 /**
@@ -130,7 +120,7 @@ export function recordFromEntries(entries: Entries): { values: Record<string, un
     if (f.name === 'contactAt') {
       const at = contactInstant(entry)
       if (at.issue) issues.push(at.issue)
-      values.contactAt = at.value
+      values.contactAt = at.value?.toISOString()
     } else if (f.type === 'codes') values[f.name] = Array.isArray(entry) ? entry : []
     else if (f.type === 'boolean') values[f.name] = text === 'yes' ? true : text === 'no' ? false : undefined
     else if (f.type === 'integer') values[f.name] = text === '' ? undefined : Number(text)
@@ -139,11 +129,14 @@ export function recordFromEntries(entries: Entries): { values: Record<string, un
   return { values, issues }
 }
 
-/** Problems at the form's fields (`supportOffered.0` is at `supportOffered`), one per field, in form order. */
+/**
+ * Problems at the form's fields (`supportOffered.0` is at `supportOffered`), one per field, in form
+ * order: whom the contact was with is the first question.
+ */
 export function formIssues(first: FieldIssue[], then: FieldIssue[]): FieldIssue[] {
   const order = (path: string) => {
     const i = TRACKER_FIELDS.findIndex((f) => f.name === path)
-    return i < 0 ? TRACKER_FIELDS.length : i
+    return path === 'personId' ? -1 : i < 0 ? TRACKER_FIELDS.length : i
   }
   const seen = new Set<string>()
   const out: FieldIssue[] = []
@@ -242,8 +235,11 @@ export type ContactRow = Selectable<TrackerContactTable> & { recorded_by: string
 const labelOf = (table: Record<string, string>, code: string | null) => (code ? (table[code] ?? code) : '')
 const withDetail = (text: string, detail: string | null) => (detail ? `${text}: ${detail}` : text)
 
-/** A submitted contact as the pages show it: a title, and rows of labelled answers for a summary list. */
-export function describeContact(c: ContactRow) {
+/**
+ * A submitted contact as the pages show it: a title (naming the victim when given, for an incident with
+ * several), and rows of labelled answers for a summary list.
+ */
+export function describeContact(c: ContactRow, victimName?: string) {
   const attended = [c.idva_present && 'Health IDVA', c.officer_present && 'Police officer', c.others_present]
   const row = (key: string, text: string) => ({ key: { text: key }, value: { text } })
   const rows = [
@@ -279,7 +275,7 @@ export function describeContact(c: ContactRow) {
   return {
     id: c.id,
     contactAt: c.contact_at,
-    title: `${labelOf(CONTACT_MODES, c.mode)}, recorded by ${c.recorded_by}`,
+    title: `${labelOf(CONTACT_MODES, c.mode)}${victimName ? ` with ${victimName}` : ''}, recorded by ${c.recorded_by}`,
     rows,
   }
 }

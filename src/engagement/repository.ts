@@ -4,30 +4,48 @@ import { scopeWhere } from '../access/repository.ts'
 import type { ScopeFilter } from '../access/rules.ts'
 import type { TrackerRecord } from './tracker.ts'
 
+/** The name of the victim `p` (an `incident_person`), as the pages show it. */
+const victimName = sql<string>`concat_ws(' ', p.first_name, p.last_name)`.as('victim_name')
+
 /**
- * The incident's first victim and what the tracker needs to know of them: whether they are a repeat
- * victim (for the rules) and, for the form's defaults, the children recorded on the incident.
+ * The incident's victims, in the order recorded, and what the tracker needs to know of each: whether
+ * they are a repeat victim (a victim, by the same identity key, on another incident reported in the 12
+ * months before this one) for the rules, and, for the form's defaults, the children on the incident.
  */
-export async function victimOf(db: Queryable, incidentId: string) {
+export function victimsOf(db: Queryable, incidentId: string) {
   return db
     .selectFrom('incident as i')
     .innerJoin('incident_person as p', 'p.incident_id', 'i.id')
-    .select([
+    .select((eb) => [
       'p.id as person_id',
-      'i.prior_same_people_12m',
       'i.force_reference',
       'i.children_present',
-      sql<string>`concat_ws(' ', p.first_name, p.last_name)`.as('victim_name'),
+      victimName,
       sql<number>`(select count(*)::int from incident_person c where c.incident_id = i.id and c.role = 'child')`.as(
         'children',
       ),
+      eb
+        .exists(
+          eb
+            .selectFrom('incident_person as q')
+            .innerJoin('incident as o', 'o.id', 'q.incident_id')
+            .select('q.id')
+            .whereRef('q.person_key', '=', 'p.person_key')
+            .where('q.role', '=', 'victim')
+            .whereRef('q.incident_id', '<>', 'i.id')
+            .whereRef('o.reported_at', '<', 'i.reported_at')
+            .where(sql<boolean>`o.reported_at >= i.reported_at - interval '365 days'`),
+        )
+        .$castTo<boolean>()
+        .as('repeat_victim'),
     ])
     .where('i.id', '=', incidentId)
     .where('p.role', '=', 'victim')
     .orderBy('p.position')
-    .limit(1)
-    .executeTakeFirst()
+    .execute()
 }
+
+export type VictimRow = Awaited<ReturnType<typeof victimsOf>>[number]
 
 export function findContact(db: Queryable, id: string) {
   return db.selectFrom('tracker_contact').selectAll().where('id', '=', id).executeTakeFirst()
@@ -58,10 +76,11 @@ export function visitFacts(db: Queryable, visitId: string) {
     .executeTakeFirst()
 }
 
+/** What a consultation tells the form: its incident, and when the advice was given. */
 export function consultationFacts(db: Queryable, consultationId: string) {
   return db
     .selectFrom('consultation')
-    .select(['incident_id', 'answered_at'])
+    .select(['id', 'incident_id', 'answered_at'])
     .where('id', '=', consultationId)
     .executeTakeFirst()
 }
@@ -72,6 +91,7 @@ export async function insertDraft(
     incidentId: string
     personId: string
     visitId: string | null
+    consultationId: string | null
     draft: Record<string, unknown>
     by: string
     at: Date
@@ -83,6 +103,7 @@ export async function insertDraft(
       incident_id: d.incidentId,
       person_id: d.personId,
       visit_id: d.visitId,
+      consultation_id: d.consultationId,
       status: 'draft',
       draft: JSON.stringify(d.draft),
       created_by: d.by,
@@ -94,21 +115,37 @@ export async function insertDraft(
   return row.id
 }
 
-export async function updateDraft(db: Queryable, id: string, draft: Record<string, unknown>, at: Date) {
-  await db
+/** Saves a draft's answers (and whom it is with, when given); false when it is no longer a draft. */
+export async function updateDraft(
+  db: Queryable,
+  id: string,
+  d: { draft: Record<string, unknown>; personId: string; at: Date },
+): Promise<boolean> {
+  const result = await db
     .updateTable('tracker_contact')
-    .set({ draft: JSON.stringify(draft), updated_at: at })
+    .set({ draft: JSON.stringify(d.draft), person_id: d.personId, updated_at: d.at })
     .where('id', '=', id)
     .where('status', '=', 'draft')
-    .execute()
+    .executeTakeFirst()
+  return result.numUpdatedRows > 0n
 }
 
-/** Fills the columns from a validated record and marks it submitted; the draft is cleared. */
-export async function submit(db: Queryable, id: string, r: TrackerRecord, at: Date) {
-  await db
+/**
+ * Fills the columns from a validated record and marks the draft submitted, with whom and from which
+ * form; false when it is no longer a draft (submitted at the same moment by another request).
+ */
+export async function submit(
+  db: Queryable,
+  id: string,
+  s: { record: TrackerRecord; personId: string; submissionId: string | null; at: Date },
+): Promise<boolean> {
+  const { record: r, at } = s
+  const result = await db
     .updateTable('tracker_contact')
     .set({
       status: 'submitted',
+      person_id: s.personId,
+      submission_id: s.submissionId,
       draft: null,
       mode: r.mode,
       contact_at: r.contactAt,
@@ -133,16 +170,28 @@ export async function submit(db: Queryable, id: string, r: TrackerRecord, at: Da
       submitted_at: at,
     })
     .where('id', '=', id)
-    .execute()
+    .where('status', '=', 'draft')
+    .executeTakeFirst()
+  return result.numUpdatedRows > 0n
 }
 
-/** An incident's submitted contacts, newest first, and the reader's own drafts. */
+/** The contact submitted from a form, if one was. */
+export function submittedFrom(db: Queryable, submissionId: string) {
+  return db
+    .selectFrom('tracker_contact')
+    .select(['id', 'incident_id', 'created_by'])
+    .where('submission_id', '=', submissionId)
+    .executeTakeFirst()
+}
+
+/** An incident's submitted contacts, newest first, and the reader's own drafts, each with whom it is. */
 export function contactsOf(db: Queryable, incidentId: string, userId: string) {
   return db
     .selectFrom('tracker_contact as c')
     .innerJoin('app_user as u', 'u.id', 'c.created_by')
+    .innerJoin('incident_person as p', 'p.id', 'c.person_id')
     .selectAll('c')
-    .select('u.display_name as recorded_by')
+    .select(['u.display_name as recorded_by', victimName])
     .where('c.incident_id', '=', incidentId)
     .where((eb) => eb.or([eb('c.status', '=', 'submitted'), eb('c.created_by', '=', userId)]))
     .orderBy('c.status')
@@ -158,14 +207,7 @@ export function draftsOf(db: Queryable, userId: string, scope: ScopeFilter) {
     .innerJoin('incident as i', 'i.id', 'c.incident_id')
     .innerJoin('incident_person as p', 'p.id', 'c.person_id')
     .leftJoin('visit as v', 'v.id', 'c.visit_id')
-    .select([
-      'c.id',
-      'c.incident_id',
-      'c.updated_at',
-      'i.force_reference',
-      sql<string>`concat_ws(' ', p.first_name, p.last_name)`.as('victim_name'),
-      'v.kind as visit_kind',
-    ])
+    .select(['c.id', 'c.incident_id', 'c.updated_at', 'i.force_reference', victimName, 'v.kind as visit_kind'])
     .where('c.created_by', '=', userId)
     .where('c.status', '=', 'draft')
     .where(scopeWhere(scope, 'i'))
@@ -181,11 +223,7 @@ export function submittedContact(db: Queryable, incidentId: string, contactId: s
     .innerJoin('incident as i', 'i.id', 'c.incident_id')
     .innerJoin('incident_person as p', 'p.id', 'c.person_id')
     .selectAll('c')
-    .select([
-      'u.display_name as recorded_by',
-      'i.force_reference',
-      sql<string>`concat_ws(' ', p.first_name, p.last_name)`.as('victim_name'),
-    ])
+    .select(['u.display_name as recorded_by', 'i.force_reference', victimName])
     .where('c.id', '=', contactId)
     .where('c.incident_id', '=', incidentId)
     .where('c.status', '=', 'submitted')

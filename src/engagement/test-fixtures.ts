@@ -1,4 +1,6 @@
+import { sql } from 'kysely'
 import { systemActor } from '../auth/actor.ts'
+import type { Queryable } from '../db/database.ts'
 import type { TestContext } from '../test-support/app.ts'
 import { anIncident, aPerson, aSuspect } from '../test-support/builders.ts'
 import { aShift } from '../test-support/deployment.ts'
@@ -32,3 +34,32 @@ export async function aSeenVisit(
   await t.services.deployment.recordOutcome(officer, shift, visitId, { outcome: 'seen' })
   return { incidentId, visitId, shiftId: shift }
 }
+
+/** The incident's people in the order recorded: tests pick the one they mean by role or first name. */
+export function peopleOn(db: Queryable, incidentId: string) {
+  return db
+    .selectFrom('incident_person')
+    .select(['id', 'role', 'first_name'])
+    .where('incident_id', '=', incidentId)
+    .orderBy('position')
+    .execute()
+}
+
+/** The audit rows of a tracker contact's answers collected about the victim, in order. */
+export function contactAudit(db: Queryable, contactId: string) {
+  return db
+    .selectFrom('audit_event')
+    .select(['action', 'fields', 'record_id', 'details'])
+    .where('record_type', '=', 'incident_person')
+    .where(sql`details->>'contactId'`, '=', contactId)
+    .orderBy('seq')
+    .execute()
+}
+
+/** Safe-contact details of a victim that say only `notes` (and text messages, any time). */
+export const safeContactSaying = (notes: string) => ({
+  methods: ['text'],
+  onlyWhileSuspectInCustody: false,
+  windows: [],
+  notes,
+})

@@ -4,7 +4,9 @@ import { testContext, type TestContext } from '../test-support/app.ts'
 import { browserSession, checkTab, type BrowserSession, type BrowserTab } from '../test-support/browser.ts'
 import { SignInPage } from '../test-support/pages/sign-in.ts'
 import { TrackerPage } from '../test-support/pages/tracker.ts'
-import { aSeenVisit } from './test-fixtures.ts'
+import { signOut } from '../test-support/pages/two-step.ts'
+import { aPerson } from '../test-support/builders.ts'
+import { aSeenVisit, peopleOn, safeContactSaying } from './test-fixtures.ts'
 
 // PGlite only, as the other browser suites: the page tests run every query on both engines.
 describe('an IDVA completing the tracker in the browser [pglite]', () => {
@@ -14,6 +16,7 @@ describe('an IDVA completing the tracker in the browser [pglite]', () => {
   let tracker: TrackerPage
   let incidentId: string
   let visitId: string
+  let idvaId: string
 
   before(async () => {
     ctx = await testContext('pglite')
@@ -23,6 +26,7 @@ describe('an IDVA completing the tracker in the browser [pglite]', () => {
     session = await browserSession(ctx)
     tab = await session.tab()
     tracker = new TrackerPage(tab.page, session.baseUrl)
+    idvaId = (await ctx.actor('idva')).userId
   })
 
   after(async () => {
@@ -65,7 +69,8 @@ describe('an IDVA completing the tracker in the browser [pglite]', () => {
     await tracker.fill({ engagedSafeguarding: 'Not asked', engagedSafeguardingReason: 'Suspect returned home' })
     await tracker.waitForStatus(/^Not saved: no connection\. Your answers are kept on this device/)
     const copies = await tracker.deviceCopies()
-    const copy = copies[`provide.tracker.${incidentId}.${first!.id}`] as { values: Record<string, unknown> }
+    // Kept as this user's: another user of the tablet is not offered it.
+    const copy = copies[`provide.tracker.${idvaId}.${incidentId}.${first!.id}`] as { values: Record<string, unknown> }
     assert.equal(copy.values.engagedSafeguardingReason, 'Suspect returned home')
     await checkTab(tab, 'tracker form, offline')
 
@@ -132,5 +137,92 @@ describe('an IDVA completing the tracker in the browser [pglite]', () => {
     await tab.page.unroute('**/api/v1/**')
     assert.equal(await tracker.confirmation(), 'Contact recorded')
     assert.deepEqual(await contacts(), [{ status: 'submitted' }, { status: 'submitted' }], 'no draft left behind')
+  })
+  it('asks whom the contact was with on an incident with two victims, and saves the choice with the consultation', async () => {
+    const two = await aSeenVisit(ctx, {
+      victim: { firstName: 'Maria', lastName: 'Browser' },
+      others: [aPerson({ firstName: 'Rosa', lastName: 'Browser', dateOfBirth: undefined })],
+    })
+    const consultationId = await ctx.services.consultations.request(await ctx.actor('sergeant'), two.incidentId, {
+      question: 'Can the IDVA call the daughter?',
+    })
+    const rosa = (await peopleOn(ctx.deps.db, two.incidentId)).find((p) => p.first_name === 'Rosa')!
+    await ctx.services.deployment.setSafeContact(
+      await ctx.actor('idva'),
+      rosa.id,
+      safeContactSaying('Text her work phone'),
+    )
+    await tracker.open(two.incidentId, { consultation: consultationId })
+    assert.equal(await tracker.chosen('Who was the contact with?'), null)
+    assert.equal(await tracker.safeContact(), null)
+    await checkTab(tab, 'tracker form asking whom the contact was with')
+
+    await tracker.fill({ engagedInvestigation: 'Yes' })
+    await tracker.waitForStatus(/^Not saved: Choose who the contact was with\. Your answers are kept on this device\.$/)
+    const [request] = await Promise.all([
+      tab.page.waitForRequest((r) => r.url().endsWith(`/api/v1/incidents/${two.incidentId}/tracker/drafts`)),
+      tracker.chooseVictim('Rosa Browser'),
+    ])
+    assert.deepEqual(
+      { ...request.postDataJSON(), values: undefined },
+      { values: undefined, consultationId, personId: rosa.id },
+      'the first save names the consultation and the victim',
+    )
+    await tracker.waitForStatus(/^Draft saved at/)
+    const [saved] = await ctx.deps.db
+      .selectFrom('tracker_contact')
+      .selectAll()
+      .where('incident_id', '=', two.incidentId)
+      .execute()
+    assert.deepEqual([saved?.person_id, saved?.consultation_id], [rosa.id, consultationId])
+    assert.equal(saved?.draft?.engagedInvestigation, 'yes')
+    // The draft is Rosa's: the page opened again says so, with her safe-contact details.
+    await tab.page.reload()
+    assert.match(await tab.page.getByTestId('contact-with').innerText(), /^With Rosa Browser, after the consultation/)
+    assert.match((await tracker.safeContact()) ?? '', /Text her work phone/)
+    tab.watch.failedAssets.splice(0) // the refused first save
+    await checkTab(tab, 'tracker draft on an incident with two victims')
+  })
+
+  it('tells the IDVA to reload the page when their sign-in has ended, keeping the answers on the device', async () => {
+    const seen = await aSeenVisit(ctx, { victim: { lastName: 'Signedout' } })
+    await tracker.openFromVisit(seen.incidentId, seen.visitId)
+    await tab.page.route('**/api/v1/**', (route) =>
+      route.fulfill({ status: 403, contentType: 'application/json', body: '{"error":"forbidden","message":"No"}' }),
+    )
+    await tracker.fillText('Who else attended (roles, not names)', 'Support worker')
+    await tracker.waitForStatus(
+      /^Not saved: reload this page, and sign in again if asked\. The answers kept on this device are then offered back\.$/,
+    )
+    await tab.page.unroute('**/api/v1/**')
+    await tab.page.reload()
+    await tracker.restoreOffer().waitFor()
+    await tracker.restoreFromDevice()
+    assert.equal(await tracker.text('Who else attended (roles, not names)'), 'Support worker')
+    await tracker.waitForStatus(/^Draft saved at/)
+    tab.watch.failedAssets.splice(0) // the refused saves
+  })
+
+  it('offers a device copy only to the user who kept it, and drops every copy when a user signs out', async () => {
+    const seen = await aSeenVisit(ctx, { victim: { lastName: 'Sharedtablet' } })
+    await tab.page.route('**/api/v1/**', (route) => route.abort('internetdisconnected'))
+    await tracker.openFromVisit(seen.incidentId, seen.visitId)
+    await tracker.fillText('Who else attended (roles, not names)', 'Interpreter')
+    await tracker.waitForStatus(/^Not saved: no connection/)
+    const [kept, ...others] = Object.keys(await tracker.deviceCopies()).filter((k) => k.includes(seen.incidentId))
+    assert.ok(kept?.startsWith(`provide.tracker.${idvaId}.${seen.incidentId}.new.`), kept)
+    assert.deepEqual(others, [])
+
+    // The next user of the tablet, the first never having signed out.
+    await tab.context.clearCookies()
+    await new SignInPage(tab.page, session.baseUrl).goto().then((p) => p.signIn('idva-2'))
+    await tracker.openFromVisit(seen.incidentId, seen.visitId)
+    assert.equal(await tracker.text('Who else attended (roles, not names)'), '')
+    assert.equal(await tracker.restoreOffer().isVisible(), false, 'not offered another user’s answers')
+    assert.equal(Object.keys(await tracker.deviceCopies()).length, 1)
+    await tab.page.unroute('**/api/v1/**')
+
+    await signOut(tab.page)
+    assert.deepEqual(await tracker.deviceCopies(), {}, 'signing out drops every copy')
   })
 })

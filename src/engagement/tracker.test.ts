@@ -2,7 +2,14 @@ import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import { TRACKER_FIELDS, trackerIssues, trackerSchema, type TrackerInput } from './tracker.ts'
+import {
+  checkTracker,
+  TRACKER_FIELDS,
+  trackerIssues,
+  trackerSchema,
+  type TrackerInput,
+  type TrackerRecord,
+} from './tracker.ts'
 import { renderDataDictionary } from './data-dictionary.ts'
 
 const NOW = new Date('2026-11-23T12:00:00Z')
@@ -24,10 +31,9 @@ function aContact(overrides: Partial<TrackerInput> = {}): TrackerInput {
   }
 }
 
-function issuesOf(input: TrackerInput, repeatVictim = false): string[] {
-  const parsed = trackerSchema.safeParse(input)
-  if (!parsed.success) return parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)
-  return trackerIssues(parsed.data, { repeatVictim, now: NOW }).map((i) => `${i.path}: ${i.message}`)
+function issuesOf(input: unknown, repeatVictim = false): string[] {
+  const checked = checkTracker(input, { repeatVictim, now: NOW })
+  return checked.ok ? [] : checked.issues.map((i) => `${i.path}: ${i.message}`)
 }
 
 describe('tracker', () => {
@@ -113,6 +119,54 @@ describe('tracker', () => {
       issues: [],
     },
     { name: 'an unknown field', input: { ...aContact(), mood: 'fine' } as TrackerInput, issues: [/Unrecognized key/i] },
+    // Every problem at once: the rules between fields run on the fields that are valid.
+    {
+      name: 'a missing answer and other support without notes',
+      input: aContact({ supportOffered: ['other'], engagedSafeguarding: undefined }),
+      issues: [/^supportNotes: Describe the other support/, /^engagedSafeguarding: Say whether/],
+    },
+    {
+      name: 'not asked without a reason, and no answer on consent',
+      input: aContact({ engagedInvestigation: 'not_asked', consentToShare: undefined }),
+      issues: [/^engagedInvestigationReason: Say why/, /^consentToShare: Say whether/],
+    },
+    {
+      name: 'consent without who, and no number of children',
+      input: aContact({ consentToShare: 'yes', childrenCount: undefined }),
+      issues: [/^childrenCount: Enter the number/, /^shareWith: Choose who/],
+    },
+    {
+      name: 'in the future, with an unknown mode and another place unsaid',
+      input: aContact({ contactAt: '2026-11-23T13:00:00Z', mode: 'phone' as never, place: 'other_safe_place' }),
+      issues: [/^mode: Choose the mode/, /^contactAt: The contact cannot be in the future/, /^placeOther: Say what/],
+    },
+    {
+      name: 'an unknown support code and consent without who',
+      input: aContact({ supportOffered: ['cake' as never], consentToShare: 'yes' }),
+      issues: [/^supportOffered.0: Choose the support offered from the list/, /^shareWith: Choose who/],
+    },
+    {
+      name: 'a repeat victim with an unknown previous answer: its own problem, not the rule’s too',
+      input: aContact({ previousInvestigation: 'maybe' as never }),
+      repeat: true,
+      issues: [/^previousInvestigation: Choose yes, no or not known/, /^previousSafeguarding: Ask a repeat victim/],
+    },
+    {
+      name: 'a reason too long: its own problem, not the rule’s too',
+      input: aContact({ engagedInvestigation: 'not_asked', engagedInvestigationReason: 'x'.repeat(501) }),
+      issues: [/^engagedInvestigationReason: The reason must be 500 characters or fewer/],
+    },
+    {
+      name: 'no rule on a field that is not valid: no mode, no IDVA',
+      input: aContact({ mode: undefined, idvaPresent: false }),
+      issues: [/^mode: Choose the mode/],
+    },
+    {
+      name: 'no support chosen, "other" unknowable: no rule on the notes',
+      input: aContact({ supportOffered: [], supportNotes: undefined }),
+      issues: [/^supportOffered: Choose the support offered, at least one/],
+    },
+    { name: 'not a record at all', input: 'a contact' as never, issues: [/^: Invalid input: expected object/] },
   ]
   for (const c of cases) {
     it(c.name, () => {
@@ -122,19 +176,72 @@ describe('tracker', () => {
     })
   }
 
+  it('gives back the record when there is no problem', () => {
+    const checked = checkTracker(aContact(), { repeatVictim: false, now: NOW })
+    assert.ok(checked.ok)
+    assert.equal(checked.record.contactAt.toISOString(), '2026-11-23T10:30:00.000Z')
+  })
+
   it('removes repeated codes', () => {
     const parsed = trackerSchema.parse(aContact({ supportOffered: ['safety_planning', 'safety_planning'] }))
     assert.deepEqual(parsed.supportOffered, ['safety_planning'])
   })
 
-  it('documents every field and code in docs/data-dictionary.md, as generated', () => {
+  it('documents every field, link and code in docs/data-dictionary.md, as generated', () => {
     const doc = readFileSync(path.resolve(import.meta.dirname, '../../docs/data-dictionary.md'), 'utf8')
     assert.equal(doc, renderDataDictionary(), 'run npm run docs:data-dictionary')
     for (const field of TRACKER_FIELDS) assert.ok(doc.includes(`\`${field.name}\``), field.name)
+    for (const link of ['visit_id', 'consultation_id']) assert.ok(doc.includes(`| \`${link}\` |`), link)
     assert.deepEqual(
       TRACKER_FIELDS.map((f) => f.name).sort(),
       Object.keys(trackerSchema.shape).sort(),
       'TRACKER_FIELDS and the schema list the same fields',
     )
   })
+})
+
+describe('the rules between fields, on the valid fields of a refused record', () => {
+  const facts = (repeatVictim = false) => ({ repeatVictim, now: NOW })
+  const cases: { name: string; record: Partial<TrackerRecord>; repeat?: boolean; paths: string[] }[] = [
+    { name: 'nothing valid, a first-time victim', record: {}, paths: [] },
+    {
+      name: 'nothing valid, a repeat victim',
+      record: {},
+      repeat: true,
+      paths: ['previousInvestigation', 'previousSafeguarding'],
+    },
+    { name: 'other support, notes not valid', record: { supportOffered: ['other'] }, paths: [] },
+    {
+      name: 'other support without notes',
+      record: { supportOffered: ['other'], supportNotes: null },
+      paths: ['supportNotes'],
+    },
+    { name: 'not asked, reason not valid', record: { engagedSafeguarding: 'not_asked' }, paths: [] },
+    {
+      name: 'not asked without a reason',
+      record: { engagedSafeguarding: 'not_asked', engagedSafeguardingReason: null },
+      paths: ['engagedSafeguardingReason'],
+    },
+    { name: 'consent, who not valid', record: { consentToShare: 'yes' }, paths: [] },
+    { name: 'consent without who', record: { consentToShare: 'yes', shareWith: [] }, paths: ['shareWith'] },
+    {
+      name: 'who without consent',
+      record: { consentToShare: 'not_asked', shareWith: ['police'] },
+      paths: ['shareWith'],
+    },
+    { name: 'no IDVA, mode not valid', record: { idvaPresent: false }, paths: [] },
+    { name: 'no IDVA at a visit', record: { idvaPresent: false, mode: 'live' }, paths: ['idvaPresent'] },
+    { name: 'in the future', record: { contactAt: new Date('2026-11-23T12:01:00Z') }, paths: ['contactAt'] },
+    { name: 'needs, count not valid', record: { childrenNeeds: 'School' }, paths: [] },
+    { name: 'needs without children', record: { childrenCount: 0, childrenNeeds: 'School' }, paths: ['childrenNeeds'] },
+    { name: 'another place, what not valid', record: { place: 'other_safe_place' }, paths: [] },
+  ]
+  for (const c of cases) {
+    it(c.name, () => {
+      assert.deepEqual(
+        trackerIssues(c.record, facts(c.repeat)).map((i) => i.path),
+        c.paths,
+      )
+    })
+  }
 })

@@ -141,7 +141,7 @@ export const TRACKER_FIELDS = [
     codes: PREVIOUS_ANSWERS,
     required: 'when',
     notes:
-      'Repeat victims only (an earlier incident with the same people in 12 months): required for them, empty for others. The pre/post comparison uses it.',
+      'Repeat victims only (the victim, by exact identity key, was a victim on another incident in the 12 months before this one): required for them, empty for others. The pre/post comparison uses it.',
   },
   {
     name: 'previousSafeguarding',
@@ -227,48 +227,111 @@ export type TrackerRecord = z.output<typeof trackerSchema>
 
 /** What the rules need to know of the victim and the moment. */
 export interface TrackerFacts {
-  /** An earlier incident with the same people in the 12 months before this one. */
-  repeatVictim: boolean
+  /**
+   * The victim was a victim on another incident in the 12 months before this one; null while it is
+   * not known whom the contact was with (which is then the problem to fix).
+   */
+  repeatVictim: boolean | null
   now: Date
 }
 
-/** The rules between fields, each with a message at the field to fix. */
-export function trackerIssues(r: TrackerRecord, facts: TrackerFacts): FieldIssue[] {
+/**
+ * The rules between fields, each with a message at the field to fix. A rule runs when the fields it
+ * reads are valid, so it also runs on a partial record (the valid fields of a refused one): a field
+ * missing from it already has its own problem.
+ */
+export function trackerIssues(r: Partial<TrackerRecord>, facts: TrackerFacts): FieldIssue[] {
   const issues: FieldIssue[] = []
-  const need = (ok: boolean, path: TrackerFieldName, message: string) => {
-    if (!ok) issues.push({ path, message })
+  const need = <K extends TrackerFieldName>(
+    reads: K[],
+    path: TrackerFieldName,
+    ok: (v: Pick<TrackerRecord, K>) => boolean,
+    message: string,
+  ) => {
+    if (reads.every((k) => r[k] !== undefined) && !ok(r as Pick<TrackerRecord, K>)) issues.push({ path, message })
   }
-  need(r.contactAt <= facts.now, 'contactAt', 'The contact cannot be in the future')
+  need(['contactAt'], 'contactAt', (v) => v.contactAt <= facts.now, 'The contact cannot be in the future')
   need(
-    r.place !== 'other_safe_place' || r.placeOther !== null,
+    ['place', 'placeOther'],
     'placeOther',
+    (v) => v.place !== 'other_safe_place' || v.placeOther !== null,
     'Say what the safe place was (no address)',
   )
-  need(r.idvaPresent || r.mode === 'consultation', 'idvaPresent', 'A visit is recorded by the IDVA who attended')
-  need(!r.supportOffered.includes('other') || r.supportNotes !== null, 'supportNotes', 'Describe the other support')
   need(
-    r.engagedInvestigation !== 'not_asked' || r.engagedInvestigationReason !== null,
+    ['idvaPresent', 'mode'],
+    'idvaPresent',
+    (v) => v.idvaPresent || v.mode === 'consultation',
+    'A visit is recorded by the IDVA who attended',
+  )
+  need(
+    ['supportOffered', 'supportNotes'],
+    'supportNotes',
+    (v) => !v.supportOffered.includes('other') || v.supportNotes !== null,
+    'Describe the other support',
+  )
+  need(
+    ['engagedInvestigation', 'engagedInvestigationReason'],
     'engagedInvestigationReason',
+    (v) => v.engagedInvestigation !== 'not_asked' || v.engagedInvestigationReason !== null,
     'Say why the victim was not asked about the investigation',
   )
   need(
-    r.engagedSafeguarding !== 'not_asked' || r.engagedSafeguardingReason !== null,
+    ['engagedSafeguarding', 'engagedSafeguardingReason'],
     'engagedSafeguardingReason',
+    (v) => v.engagedSafeguarding !== 'not_asked' || v.engagedSafeguardingReason !== null,
     'Say why the victim was not asked about safeguarding advice',
   )
+  // Left out is a valid answer here (no answer), so these read no field that must be there.
   for (const field of ['previousInvestigation', 'previousSafeguarding'] as const) {
     const given = r[field] !== null && r[field] !== undefined
     if (facts.repeatVictim)
-      need(given, field, 'Ask a repeat victim about their engagement before (or choose not known)')
-    else need(!given, field, 'Only for repeat victims: leave this empty')
+      need([], field, () => given, 'Ask a repeat victim about their engagement before (or choose not known)')
+    else if (facts.repeatVictim === false) need([], field, () => !given, 'Only for repeat victims: leave this empty')
   }
   need(
-    r.childrenCount > 0 || r.childrenNeeds === null,
+    ['childrenCount', 'childrenNeeds'],
     'childrenNeeds',
+    (v) => v.childrenCount > 0 || v.childrenNeeds === null,
     "Children's needs only when there are children",
   )
-  if (r.consentToShare === 'yes')
-    need(r.shareWith.length > 0, 'shareWith', 'Choose who the victim consented to share information with')
-  else need(r.shareWith.length === 0, 'shareWith', 'Only with consent: leave who to share with empty')
+  need(
+    ['consentToShare', 'shareWith'],
+    'shareWith',
+    (v) => v.consentToShare !== 'yes' || v.shareWith.length > 0,
+    'Choose who the victim consented to share information with',
+  )
+  need(
+    ['consentToShare', 'shareWith'],
+    'shareWith',
+    (v) => v.consentToShare === 'yes' || v.shareWith.length === 0,
+    'Only with consent: leave who to share with empty',
+  )
   return issues
+}
+
+const fieldOrder = (path: string) => TRACKER_FIELDS.findIndex((f) => f.name === path.split('.')[0])
+
+/**
+ * Every problem with a contact as entered, at once and in form order: each field's own, then the
+ * rules between the fields that are valid, none at a field that already has a problem.
+ */
+export function checkTracker(
+  input: unknown,
+  facts: TrackerFacts,
+): { ok: true; record: TrackerRecord } | { ok: false; issues: FieldIssue[] } {
+  const parsed = trackerSchema.safeParse(input)
+  if (parsed.success) {
+    const issues = trackerIssues(parsed.data, facts)
+    return issues.length ? { ok: false, issues } : { ok: true, record: parsed.data }
+  }
+  const own = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))
+  const reported = new Set(own.map((i) => i.path.split('.')[0]))
+  const valid: Record<string, unknown> = {}
+  if (typeof input === 'object' && input !== null)
+    for (const [name, schema] of Object.entries(trackerSchema.shape)) {
+      const field = schema.safeParse((input as Record<string, unknown>)[name])
+      if (field.success) valid[name] = field.data
+    }
+  const between = trackerIssues(valid, facts).filter((i) => !reported.has(i.path))
+  return { ok: false, issues: [...own, ...between].sort((a, b) => fieldOrder(a.path) - fieldOrder(b.path)) }
 }

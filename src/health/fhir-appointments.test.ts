@@ -3,8 +3,10 @@ import assert from 'node:assert/strict'
 import {
   MAX_BUNDLE_ENTRIES,
   NHS_NUMBER_SYSTEM,
+  appointmentKey,
   deriveSetting,
   instantProblem,
+  otherPatientIssues,
   parseAppointmentBundle,
   unknownPatientIssues,
   type BundleIssue,
@@ -52,7 +54,7 @@ describe('parseAppointmentBundle: fixtures', () => {
     assert.deepEqual(appointments, [
       {
         path: 'entry[0]',
-        sourceId: 'gp-1001',
+        sourceId: 'https://fhir.example.org/R4/Appointment/gp-1001',
         nhsNumber: ALEX,
         status: 'booked',
         start: new Date('2026-06-03T09:30:00Z'),
@@ -63,7 +65,7 @@ describe('parseAppointmentBundle: fixtures', () => {
       },
       {
         path: 'entry[1]',
-        sourceId: 'dent-2040',
+        sourceId: 'https://fhir.example.org/R4/Appointment/dent-2040',
         nhsNumber: SAM,
         status: 'booked',
         start: new Date('2026-06-09T13:00:00Z'),
@@ -79,7 +81,7 @@ describe('parseAppointmentBundle: fixtures', () => {
       },
       {
         path: 'entry[2]',
-        sourceId: 'opd-3310',
+        sourceId: 'https://fhir.example.org/R4/Appointment/opd-3310',
         nhsNumber: JO,
         status: 'booked',
         start: new Date('2026-06-12T09:15:00Z'),
@@ -95,7 +97,7 @@ describe('parseAppointmentBundle: fixtures', () => {
       },
       {
         path: 'entry[6]',
-        sourceId: 'physio-91',
+        sourceId: 'https://fhir.example.org/R4/Appointment/physio-91',
         nhsNumber: SAM,
         status: 'pending',
         start: new Date('2026-06-15T12:00:00Z'),
@@ -121,8 +123,8 @@ describe('parseAppointmentBundle: fixtures', () => {
     ])
     // The cancelled one and the one back on a waiting list withdraw earlier copies; the one that is over does not.
     assert.deepEqual(withdrawn, [
-      { path: 'entry[3]', sourceId: 'gp-1002' },
-      { path: 'entry[5]', sourceId: 'physio-88' },
+      { path: 'entry[3]', sourceId: 'https://fhir.example.org/R4/Appointment/gp-1002', nhsNumber: ALEX },
+      { path: 'entry[5]', sourceId: 'https://fhir.example.org/R4/Appointment/physio-88', nhsNumber: SAM },
     ])
   })
 
@@ -390,7 +392,7 @@ describe('parseAppointmentBundle: one appointment', () => {
         ok: true,
         appointments: [],
         ignored: [{ path: 'entry[0]', reason }],
-        withdrawn: withdraws ? [{ path: 'entry[0]', sourceId: 'a1' }] : [],
+        withdrawn: withdraws ? [{ path: 'entry[0]', sourceId: 'a1', nhsNumber: ALEX }] : [],
       })
     })
   }
@@ -401,13 +403,51 @@ describe('parseAppointmentBundle: one appointment', () => {
       type: 'collection',
       entry: [
         { fullUrl: 'urn:uuid:1', resource: appointment({ id: undefined, status: 'cancelled' }) },
-        { resource: appointment({ id: undefined, status: 'cancelled' }) },
+        {
+          resource: appointment({
+            id: undefined,
+            status: 'cancelled',
+            participant: [{ actor: { display: 'Anyone' } }],
+          }),
+        },
       ],
     }
     assert.deepEqual(parsedOf(parseAppointmentBundle(json, { now: NOW })).withdrawn, [
-      { path: 'entry[0]', sourceId: 'urn:uuid:1' },
+      { path: 'entry[0]', sourceId: 'urn:uuid:1', nhsNumber: ALEX },
     ])
   })
+
+  // Withdrawing touches another import's appointment: who it is for is checked as for a booking.
+  const withdrawalIssues: [string, Record<string, unknown>, BundleIssue[]][] = [
+    [
+      'a cancelled appointment with no patient',
+      { status: 'cancelled', participant: [{ actor: { display: 'Dr Placeholder' } }] },
+      [
+        {
+          path: 'entry[0].resource.participant',
+          message: `no participant is the patient: add a participant whose actor is the Patient, with their NHS number (system ${NHS_NUMBER_SYSTEM})`,
+        },
+      ],
+    ],
+    [
+      'a proposed appointment without a date, whose NHS number is wrong',
+      {
+        status: 'proposed',
+        start: undefined,
+        end: undefined,
+        participant: [{ actor: { identifier: { system: NHS_NUMBER_SYSTEM, value: '9995259657' } } }],
+      },
+      [
+        {
+          path: 'entry[0].resource.participant[0].actor.identifier.value',
+          message: "NHS number '9995259657' is not valid: its check digit does not match",
+        },
+      ],
+    ],
+  ]
+  for (const [name, fields, expected] of withdrawalIssues) {
+    it(`refuses ${name}`, () => assert.deepEqual(issuesOf(parse(appointment(fields))), expected))
+  }
 
   const base = 'entry[0].resource'
   const issueCases: [string, Record<string, unknown>, BundleIssue[]][] = [
@@ -653,13 +693,92 @@ describe('instantProblem', () => {
   }
 })
 
+describe('appointmentKey', () => {
+  const identifier = [
+    { value: 'no-system' },
+    { system: 'https://gp.example/Id/appointment', value: 'A-1' },
+    { system: 'https://gp.example/Id/other', value: 'B-2' },
+  ]
+  const cases: [string, string | undefined, Parameters<typeof appointmentKey>[1], string | null][] = [
+    [
+      'an absolute fullUrl, before all else',
+      'https://gp.example/fhir/Appointment/1',
+      { id: '1', identifier },
+      'https://gp.example/fhir/Appointment/1',
+    ],
+    [
+      'a urn:uuid fullUrl',
+      'urn:uuid:7d4b1c0e-2a51-4f0e-8e3a-5b9f2c6d8a01',
+      { id: '1' },
+      'urn:uuid:7d4b1c0e-2a51-4f0e-8e3a-5b9f2c6d8a01',
+    ],
+    [
+      'the first identifier with a system, without a fullUrl',
+      undefined,
+      { id: '1', identifier },
+      'https://gp.example/Id/appointment|A-1',
+    ],
+    [
+      'an identifier, when the fullUrl is relative',
+      'Appointment/1',
+      { id: '1', identifier },
+      'https://gp.example/Id/appointment|A-1',
+    ],
+    ['the id, when there is nothing else', undefined, { id: '1', identifier: [{ value: 'no-system' }] }, '1'],
+    ['nothing, without any', 'Appointment/1', {}, null],
+  ]
+  for (const [name, fullUrl, resource, expected] of cases) {
+    it(name, () => assert.equal(appointmentKey(fullUrl, resource), expected))
+  }
+
+  it('tells apart two systems’ appointments with the same id', () => {
+    const json = {
+      resourceType: 'Bundle',
+      type: 'collection',
+      entry: [
+        { fullUrl: 'https://gp-one.example/fhir/Appointment/1', resource: appointment({ id: '1' }) },
+        { fullUrl: 'https://gp-two.example/fhir/Appointment/1', resource: appointment({ id: '1' }) },
+      ],
+    }
+    assert.deepEqual(
+      parsedOf(parseAppointmentBundle(json, { now: NOW })).appointments.map((a) => a.sourceId),
+      ['https://gp-one.example/fhir/Appointment/1', 'https://gp-two.example/fhir/Appointment/1'],
+    )
+  })
+})
+
+describe('otherPatientIssues', () => {
+  it('names each appointment or withdrawal whose key is held for another patient', () => {
+    const stored = new Map([
+      ['k1', ALEX],
+      ['k2', SAM],
+    ])
+    const entries = [
+      { path: 'entry[2]', sourceId: 'k2', nhsNumber: JO },
+      { path: 'entry[0]', sourceId: 'k1', nhsNumber: ALEX },
+      { path: 'entry[1]', sourceId: 'k3', nhsNumber: JO },
+      { path: 'entry[3]', sourceId: null, nhsNumber: JO },
+    ]
+    assert.deepEqual(
+      otherPatientIssues(entries, (k) => stored.get(k)),
+      [
+        {
+          path: 'entry[2]',
+          message:
+            "entry[2] is appointment 'k2', imported before for another patient: an import cannot move an appointment to another patient. Remove the entry and check it with the sending system",
+        },
+      ],
+    )
+  })
+})
+
 describe('unknownPatientIssues', () => {
-  it('names each appointment whose NHS number matches no victim the importer can see', () => {
-    const { appointments } = parsedOf(parseAppointmentBundle(fixture('valid-searchset.json'), { now: NOW }))
+  it('names each appointment and withdrawal, in bundle order, whose NHS number matches no victim the importer can see', () => {
+    const { appointments, withdrawn } = parsedOf(parseAppointmentBundle(fixture('valid-searchset.json'), { now: NOW }))
     const onRecord = new Set([ALEX, JO])
     assert.deepEqual(
-      unknownPatientIssues(appointments, (n) => onRecord.has(n)),
-      ['entry[1]', 'entry[6]'].map((path) => ({
+      unknownPatientIssues([...appointments, ...withdrawn], (n) => onRecord.has(n)),
+      ['entry[1]', 'entry[5]', 'entry[6]'].map((path) => ({
         path,
         message:
           "NHS number 999 890 9228 does not match a victim on any incident you can open: check the number, or add it to the victim's details first",

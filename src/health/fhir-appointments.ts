@@ -69,7 +69,7 @@ export interface AppointmentLocation {
 export interface ParsedAppointment {
   /** Where the appointment is in the bundle, e.g. 'entry[3]', for reporting problems found later. */
   path: string
-  /** Appointment.id, or the entry's fullUrl when the resource has no id. */
+  /** Which appointment this is across imports: see appointmentKey. Null when the bundle gives nothing to tell. */
   sourceId: string | null
   /** Ten digits, no spaces, with a valid check digit. */
   nhsNumber: string
@@ -97,8 +97,10 @@ export interface IgnoredEntry {
 /** An appointment the bundle says will not take place as booked, so an earlier import of it is withdrawn. */
 export interface WithdrawnAppointment {
   path: string
-  /** Appointment.id, or the entry's fullUrl when the resource has no id. */
+  /** See appointmentKey. */
   sourceId: string
+  /** The patient's: an import withdraws only their own appointment. */
+  nhsNumber: string
 }
 
 export type BundleParseResult =
@@ -236,6 +238,7 @@ const entrySchema = z.looseObject({
 })
 const appointmentSchema = z.looseObject({
   id: z.string().optional(),
+  identifier: z.array(identifier).optional(),
   status: z.enum(APPOINTMENT_STATUSES),
   serviceCategory: z.array(concept).optional(),
   serviceType: z.array(concept).optional(),
@@ -398,6 +401,31 @@ function actorType(actor: Reference, target: Target | null): string | null {
   return (actor.reference && TYPED_REFERENCE.exec(actor.reference)?.[1]) ?? null
 }
 
+// ---- Which appointment is which, across imports from several systems. ----
+
+// An absolute URI: a scheme, then a colon ('https://...', 'urn:uuid:...').
+const ABSOLUTE_URI = /^[A-Za-z][A-Za-z0-9+.-]*:/
+
+/**
+ * The key an appointment is recognised by when imported again: the entry's fullUrl when it is
+ * absolute (the resource's identity, which names its server), else the first business identifier
+ * with a system ('system|value'), else Appointment.id. An id alone is unique only within its server:
+ * two systems' ids can meet, which is why the importer also refuses to move an appointment to
+ * another patient. Null when the bundle gives none of these.
+ */
+export function appointmentKey(
+  fullUrl: string | undefined,
+  appointment: {
+    id?: string | undefined
+    identifier?: { system?: string | undefined; value?: string | undefined }[] | undefined
+  },
+): string | null {
+  if (fullUrl && ABSOLUTE_URI.test(fullUrl)) return fullUrl
+  const identifier = appointment.identifier?.find((i) => i.system && i.value)
+  if (identifier) return `${identifier.system}|${identifier.value}`
+  return appointment.id ?? null
+}
+
 // ---- The bundle. ----
 
 export function parseAppointmentBundle(json: unknown, opts: { now: Date }): BundleParseResult {
@@ -453,7 +481,7 @@ export function parseAppointmentBundle(json: unknown, opts: { now: Date }): Bund
     const base = `${path}.resource`
     const appointment = read(appointmentSchema, resource, base, issues)
     if (!appointment) continue
-    const sourceId = appointment.id ?? fullUrl ?? null
+    const sourceId = appointmentKey(fullUrl, appointment)
     if (sourceId !== null) {
       const first = firstBySourceId.get(sourceId)
       if (first) {
@@ -466,7 +494,8 @@ export function parseAppointmentBundle(json: unknown, opts: { now: Date }): Bund
     if ('issues' in outcome) issues.push(...outcome.issues)
     else if ('ignored' in outcome) {
       ignored.push({ path, reason: outcome.ignored })
-      if (outcome.withdraws && sourceId !== null) withdrawn.push({ path, sourceId })
+      if (outcome.withdraws !== null && sourceId !== null)
+        withdrawn.push({ path, sourceId, nhsNumber: outcome.withdraws })
     } else appointments.push(outcome.appointment)
   }
 
@@ -520,9 +549,10 @@ interface Actor {
   target: Target | null
 }
 
-// `withdraws`: the appointment will not take place as booked (unlike one that is over), so an earlier copy goes.
+// `withdraws`: when the appointment will not take place as booked (unlike one that is over), the
+// patient's NHS number, so that an earlier copy of theirs is withdrawn; otherwise null.
 type AppointmentOutcome =
-  { appointment: ParsedAppointment } | { ignored: string; withdraws: boolean } | { issues: BundleIssue[] }
+  { appointment: ParsedAppointment } | { ignored: string; withdraws: string | null } | { issues: BundleIssue[] }
 
 function readAppointment(a: Appointment, ctx: AppointmentContext): AppointmentOutcome {
   const { base, index } = ctx
@@ -532,14 +562,23 @@ function readAppointment(a: Appointment, ctx: AppointmentContext): AppointmentOu
     const target = p.actor?.reference ? index.resolve(p.actor.reference, contained) : null
     return { participant: p, path: `${base}.participant[${j}].actor`, target }
   })
+  const patients = actors.filter(
+    ({ participant, target }) => participant.actor && actorType(participant.actor, target) === 'Patient',
+  )
+  // A withdrawal touches only the same patient's appointment, so it must say who they are, as a booking does.
+  const withdrawal = (reason: string): AppointmentOutcome => {
+    if (ctx.sourceId === null) return { ignored: reason, withdraws: null }
+    const issues: BundleIssue[] = []
+    const nhsNumber = appointmentPatient(patients, base, issues)
+    return nhsNumber ? { ignored: reason, withdraws: nhsNumber } : { issues }
+  }
 
   const notGoingAhead = (NOT_GOING_AHEAD as Partial<Record<AppointmentStatus, string>>)[a.status]
-  if (notGoingAhead) return { ignored: notGoingAhead, withdraws: true }
+  if (notGoingAhead) return withdrawal(notGoingAhead)
   const status = a.status as UpcomingStatus
   const issues: BundleIssue[] = []
   if (!a.start) {
-    if (UNSCHEDULED_STATUSES.includes(status))
-      return { ignored: `the appointment has no date yet (status ${status})`, withdraws: true }
+    if (UNSCHEDULED_STATUSES.includes(status)) return withdrawal(`the appointment has no date yet (status ${status})`)
     issues.push({ path: `${base}.start`, message: `start is missing; a ${status} appointment needs a start time` })
   }
   const start = a.start ? new Date(a.start) : null
@@ -549,9 +588,39 @@ function readAppointment(a: Appointment, ctx: AppointmentContext): AppointmentOu
   }
   if (start && !end && a.minutesDuration) end = new Date(start.getTime() + a.minutesDuration * 60_000)
 
-  const patients = actors.filter(
-    ({ participant, target }) => participant.actor && actorType(participant.actor, target) === 'Patient',
-  )
+  const nhsNumber = appointmentPatient(patients, base, issues)
+  const location = appointmentLocation(actors, issues)
+  if (issues.length > 0 || !start || !nhsNumber) return { issues }
+
+  if (patients.some(({ participant }) => participant.status === 'declined'))
+    return { ignored: 'the patient has declined the appointment', withdraws: nhsNumber }
+  const over = end ?? start
+  if (over < ctx.now)
+    return {
+      ignored: `the appointment is over: it ${end ? 'ended' : 'started'} at ${(end ? a.end : a.start)!}`,
+      withdraws: null,
+    }
+
+  const concepts = [...(a.serviceType ?? []), ...(a.specialty ?? []), ...(a.serviceCategory ?? [])]
+  if (a.appointmentType) concepts.push(a.appointmentType)
+  return {
+    appointment: {
+      path: ctx.path,
+      sourceId: ctx.sourceId,
+      nhsNumber,
+      status,
+      start,
+      end,
+      setting: deriveSetting([...concepts, ...(location?.types ?? [])], [a.description, location?.place.name]),
+      description: label(a.serviceType?.[0]) ?? (a.description?.trim() || null),
+      location: location?.place ?? null,
+    },
+  }
+}
+
+/** The one patient's valid NHS number, or null after recording why there is none. */
+function appointmentPatient(patients: Actor[], base: string, issues: BundleIssue[]): string | null {
+  const before = issues.length
   const nhsNumbers = new Set<string>()
   for (const { participant, path, target } of patients) {
     const found = patientNhsNumber(participant.actor!, path, target, issues)
@@ -568,33 +637,7 @@ function readAppointment(a: Appointment, ctx: AppointmentContext): AppointmentOu
       message: `the appointment has more than one patient (NHS numbers ${[...nhsNumbers].map(spaced).join(', ')}); this import takes one patient per appointment`,
     })
   }
-  const location = appointmentLocation(actors, issues)
-  if (issues.length > 0 || !start || nhsNumbers.size !== 1) return { issues }
-
-  if (patients.some(({ participant }) => participant.status === 'declined'))
-    return { ignored: 'the patient has declined the appointment', withdraws: true }
-  const over = end ?? start
-  if (over < ctx.now)
-    return {
-      ignored: `the appointment is over: it ${end ? 'ended' : 'started'} at ${(end ? a.end : a.start)!}`,
-      withdraws: false,
-    }
-
-  const concepts = [...(a.serviceType ?? []), ...(a.specialty ?? []), ...(a.serviceCategory ?? [])]
-  if (a.appointmentType) concepts.push(a.appointmentType)
-  return {
-    appointment: {
-      path: ctx.path,
-      sourceId: ctx.sourceId,
-      nhsNumber: [...nhsNumbers][0]!,
-      status,
-      start,
-      end,
-      setting: deriveSetting([...concepts, ...(location?.types ?? [])], [a.description, location?.place.name]),
-      description: label(a.serviceType?.[0]) ?? (a.description?.trim() || null),
-      location: location?.place ?? null,
-    },
-  }
+  return issues.length === before && nhsNumbers.size === 1 ? [...nhsNumbers][0]! : null
 }
 
 /** The valid NHS number an actor gives for the patient, or null after recording why there is none. */
@@ -678,21 +721,43 @@ function label(c: Concept | undefined): string | null {
 }
 
 /**
- * Issues for parsed appointments whose NHS number matches no victim the importer may see; run after
- * parsing, with the caller's lookup, and refuse the whole import when any come back. The message is
- * the same whether the number is on nobody's record or on one the importer cannot open, so an import
- * never tells anyone that a person is known elsewhere.
+ * Issues for parsed appointments, and withdrawals, whose NHS number matches no victim the importer
+ * may see; run after parsing, with the caller's lookup, and refuse the whole import when any come
+ * back. The message is the same whether the number is on nobody's record or on one the importer
+ * cannot open, so an import never tells anyone that a person is known elsewhere.
  */
 export function unknownPatientIssues(
-  appointments: readonly ParsedAppointment[],
+  entries: readonly { path: string; nhsNumber: string }[],
   isKnown: (nhsNumber: string) => boolean,
 ): BundleIssue[] {
-  return appointments
-    .filter((a) => !isKnown(a.nhsNumber))
-    .map((a) => ({
-      path: a.path,
-      message: `NHS number ${spaced(a.nhsNumber)} does not match a victim on any incident you can open: check the number, or add it to the victim's details first`,
-    }))
+  return inBundleOrder(
+    entries
+      .filter((a) => !isKnown(a.nhsNumber))
+      .map((a) => ({
+        path: a.path,
+        message: `NHS number ${spaced(a.nhsNumber)} does not match a victim on any incident you can open: check the number, or add it to the victim's details first`,
+      })),
+  )
+}
+
+/**
+ * Issues for appointments, and withdrawals, whose key the importer's agency already holds for
+ * another patient: an import never moves an appointment from one patient to another (two systems'
+ * ids can meet, and the first patient's planned contact and history would go with it). Run in the
+ * saving transaction, with the NHS numbers stored under each key.
+ */
+export function otherPatientIssues(
+  entries: readonly { path: string; sourceId: string | null; nhsNumber: string }[],
+  storedNhsNumber: (sourceId: string) => string | undefined,
+): BundleIssue[] {
+  return inBundleOrder(
+    entries
+      .filter((a) => a.sourceId !== null && (storedNhsNumber(a.sourceId) ?? a.nhsNumber) !== a.nhsNumber)
+      .map((a) => ({
+        path: a.path,
+        message: `${a.path} is appointment '${a.sourceId}', imported before for another patient: an import cannot move an appointment to another patient. Remove the entry and check it with the sending system`,
+      })),
+  )
 }
 
 function spaced(nhsNumber: string): string {

@@ -50,7 +50,21 @@ describe('NHS appointments in the browser [pglite]', () => {
     const [dental] = (await ctx.services.health.forVictim(await ctx.actor('idva'), victims.Sam!))!.appointments
     const plan = await new AppointmentContactPage(tab.page, session.baseUrl).goto(victims.Sam!, dental!.id)
     assert.equal(await plan.heading(), 'Plan a discreet contact')
+    assert.equal(await plan.safeContact(), 'Not recorded')
+    assert.deepEqual(await plan.warnings(), [])
     await checkTab(tab, 'plan a contact')
+    // Safe only on Mondays: the dental appointment is on a Tuesday.
+    await ctx.services.deployment.setSafeContact(await ctx.actor('idva'), victims.Sam!, {
+      methods: ['text'],
+      onlyWhileSuspectInCustody: false,
+      windows: [{ weekday: 1, startMinute: 600, endMinute: 720 }],
+    })
+    await plan.goto(victims.Sam!, dental!.id)
+    assert.equal(await plan.safeContact(), 'Text message only; Mon 10:00–12:00')
+    assert.deepEqual(await plan.warnings(), [
+      'The appointment, 9 Jun 2026, 14:00 to 14:30, is not within the safe-contact times (Mon 10:00–12:00): the shift planner will not place a visit outside them.',
+    ])
+    await checkTab(tab, 'plan a contact with a warning')
     await plan.plan('x'.repeat(501))
     assert.deepEqual(await plan.errors(), ['The note must be 500 characters or fewer'])
     await checkTab(tab, 'plan a contact with errors')

@@ -54,15 +54,34 @@ export async function insertImport(
 }
 
 /**
+ * The agency's appointments with these keys, locked until the import commits, so that what is
+ * checked against them (whose they are, what a planned contact there depends on) still holds.
+ */
+export async function lockBySource(db: Queryable, agencyId: string, sourceIds: string[]) {
+  if (sourceIds.length === 0) return []
+  return db
+    .selectFrom('nhs_appointment')
+    .select(['id', 'source_id', 'nhs_number', 'status', 'start_at', 'latitude', 'longitude', 'contact_planned_at'])
+    .where('agency_id', '=', agencyId)
+    .where('source_id', 'in', sourceIds)
+    .$narrowType<{ source_id: NotNull }>()
+    .orderBy('id')
+    .forUpdate()
+    .execute()
+}
+
+/**
  * Saves an import's appointments for the agency. One the agency already holds (the same source id)
  * is updated, so a re-import moves times and status rather than adding a copy; one without a source
- * id cannot be recognised again and is always added. Returns how many were new.
+ * id cannot be recognised again and is always added. The caller has refused any that would change
+ * patient; one another import gave to another patient meanwhile is left alone, and not returned.
+ * Returns each appointment saved, and whether it is new.
  */
 export async function saveAppointments(
   db: Queryable,
   r: { agencyId: string; importId: string; at: Date; appointments: readonly ParsedAppointment[] },
-): Promise<{ created: number }> {
-  let created = 0
+): Promise<{ id: string; nhs_number: string; created: boolean }[]> {
+  const saved: { id: string; nhs_number: string; created: boolean }[] = []
   for (let i = 0; i < r.appointments.length; i += CHUNK_ROWS) {
     const rows = await db
       .insertInto('nhs_appointment')
@@ -90,7 +109,6 @@ export async function saveAppointments(
           .where('source_id', 'is not', null)
           .doUpdateSet((eb) => ({
             import_id: eb.ref('excluded.import_id'),
-            nhs_number: eb.ref('excluded.nhs_number'),
             status: eb.ref('excluded.status'),
             start_at: eb.ref('excluded.start_at'),
             end_at: eb.ref('excluded.end_at'),
@@ -101,21 +119,15 @@ export async function saveAppointments(
             latitude: eb.ref('excluded.latitude'),
             longitude: eb.ref('excluded.longitude'),
             updated_at: eb.ref('excluded.updated_at'),
-            // A source id that now names another patient: a contact planned with the first is not theirs.
-            contact_planned_by: sql`case when nhs_appointment.nhs_number = excluded.nhs_number
-              then nhs_appointment.contact_planned_by end`,
-            contact_planned_at: sql`case when nhs_appointment.nhs_number = excluded.nhs_number
-              then nhs_appointment.contact_planned_at end`,
-            contact_note: sql`case when nhs_appointment.nhs_number = excluded.nhs_number
-              then nhs_appointment.contact_note end`,
-          })),
+          }))
+          .where(sql<boolean>`nhs_appointment.nhs_number = excluded.nhs_number`),
       )
       // xmax is 0 on a row this statement inserted, and set on one it updated.
-      .returning(sql<boolean>`xmax = 0`.as('created'))
+      .returning(['id', 'nhs_number', sql<boolean>`xmax = 0`.as('created')])
       .execute()
-    created += rows.filter((row) => row.created).length
+    saved.push(...rows)
   }
-  return { created }
+  return saved
 }
 
 /**
@@ -265,6 +277,8 @@ export interface PlannedContact {
   incident_id: string
   /** The victim row on that incident whose case holds the appointment: audit rows name it. */
   victim_id: string
+  /** Victims on that incident: a visit at the appointment meets only this one. */
+  victims: number
   appointment_id: string
   start_at: Date
   end_at: Date | null
@@ -275,6 +289,21 @@ export interface PlannedContact {
   /** The health agency holding the appointment, whose IDVA planned the contact. */
   agency_id: string
   contact_planned_by: string
+}
+
+/** Each victim row (v) with the rows of their case (c): itself, and those with the same identity key. */
+function victimsWithTheirCase(db: Queryable) {
+  return db
+    .selectFrom('incident_person as v')
+    .innerJoin('incident_person as c', (join) =>
+      join.on((eb) =>
+        eb.and([
+          eb('c.role', '=', 'victim'),
+          eb.or([eb('c.id', '=', eb.ref('v.id')), eb('c.person_key', '=', eb.ref('v.person_key'))]),
+        ]),
+      ),
+    )
+    .where('v.role', '=', 'victim')
 }
 
 /**
@@ -290,20 +319,19 @@ export function plannedContactsForIncidents(
   to: Date,
 ): Promise<PlannedContact[]> {
   if (incidentIds.length === 0) return Promise.resolve([])
-  return db
-    .selectFrom('incident_person as v')
-    .innerJoin('incident_person as c', (join) =>
-      join.on((eb) =>
-        eb.and([
-          eb('c.role', '=', 'victim'),
-          eb.or([eb('c.id', '=', eb.ref('v.id')), eb('c.person_key', '=', eb.ref('v.person_key'))]),
-        ]),
-      ),
-    )
+  return victimsWithTheirCase(db)
     .innerJoin('nhs_appointment as a', 'a.nhs_number', 'c.nhs_number')
-    .select([
+    .select((eb) => [
       'v.incident_id',
       'v.id as victim_id',
+      eb
+        .selectFrom('incident_person as o')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .whereRef('o.incident_id', '=', 'v.incident_id')
+        .where('o.role', '=', 'victim')
+        .$asScalar()
+        .$notNull()
+        .as('victims'),
       'a.id as appointment_id',
       'a.start_at',
       'a.end_at',
@@ -315,7 +343,6 @@ export function plannedContactsForIncidents(
       'a.contact_planned_by',
     ])
     .distinct()
-    .where('v.role', '=', 'victim')
     .where('v.incident_id', 'in', incidentIds)
     .where('a.contact_planned_by', 'is not', null)
     .$narrowType<{ contact_planned_by: NotNull }>()
@@ -325,4 +352,20 @@ export function plannedContactsForIncidents(
     .orderBy('a.start_at')
     .orderBy('v.incident_id')
     .execute()
+}
+
+/**
+ * The incidents whose victims' cases hold appointments with these NHS numbers, matched as
+ * plannedContactsForIncidents matches them: the plans a contact at one of those appointments can
+ * change. No access filter: every team's plan counts.
+ */
+export async function caseIncidentsOf(db: Queryable, nhsNumbers: readonly string[]): Promise<string[]> {
+  if (nhsNumbers.length === 0) return []
+  const rows = await victimsWithTheirCase(db)
+    .select('v.incident_id')
+    .distinct()
+    .where('c.nhs_number', 'in', nhsNumbers)
+    .orderBy('v.incident_id')
+    .execute()
+  return rows.map((r) => r.incident_id)
 }

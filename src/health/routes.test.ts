@@ -71,6 +71,10 @@ describeEachEngine('health appointment routes', (engine) => {
       ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
     })
 
+  /** Plans a contact from the page's form. */
+  const postContact = (url: string, note: string) =>
+    t.app.inject({ method: 'POST', url, headers: { cookie: idva.cookie }, payload: { _csrf: idva.csrf, note } })
+
   it('imports a bundle sent as application/fhir+json or application/json', async () => {
     const searchset = await postBundle(fixture('valid-searchset.json'))
     assert.equal(searchset.statusCode, 201, searchset.body)
@@ -211,20 +215,10 @@ describeEachEngine('health appointment routes', (engine) => {
     const form = await t.app.inject({ method: 'GET', url, headers: { cookie: idva.cookie } })
     assert.equal(form.statusCode, 200)
     assert.match(form.body, /Fakebridge Dental Practice/)
-    const tooLong = await t.app.inject({
-      method: 'POST',
-      url,
-      headers: { cookie: idva.cookie },
-      payload: { _csrf: idva.csrf, note: 'x'.repeat(501) },
-    })
+    const tooLong = await postContact(url, 'x'.repeat(501))
     assert.equal(tooLong.statusCode, 400)
     assert.match(tooLong.body, /The note must be 500 characters or fewer/)
-    const planned = await t.app.inject({
-      method: 'POST',
-      url,
-      headers: { cookie: idva.cookie },
-      payload: { _csrf: idva.csrf, note: 'By the pharmacy counter' },
-    })
+    const planned = await postContact(url, 'By the pharmacy counter')
     assert.equal(planned.statusCode, 302)
     assert.equal(planned.headers.location, `/victims/${victims.Sam}?saved=contact-planned#nhs-appointments`)
     const list = await t.app.inject({ method: 'GET', url: '/health/appointments', headers: { cookie: idva.cookie } })
@@ -238,6 +232,38 @@ describeEachEngine('health appointment routes', (engine) => {
     })
     assert.equal(cancelled.statusCode, 302)
     assert.equal(cancelled.headers.location, `/victims/${victims.Sam}?saved=contact-cancelled#nhs-appointments`)
+  })
+
+  it('shows the victim’s safe-contact details where a contact is planned, and warns when no visit will be placed', async () => {
+    const idvaActor = await t.actor('idva')
+    const [dental] = (await t.services.health.forVictim(idvaActor, victims.Sam!))!.appointments
+    const url = `/victims/${victims.Sam}/appointments/${dental!.id}/contact`
+    const page = async () => (await t.app.inject({ method: 'GET', url, headers: { cookie: idva.cookie } })).body
+    const before = await page()
+    assert.match(before, /data-testid="safe-contact-line">Not recorded</)
+    assert.doesNotMatch(before, /data-testid="contact-warning"/)
+    // The dental appointment is on Tuesday 9 June, 14:00 to 14:30.
+    await t.services.deployment.setSafeContact(idvaActor, victims.Sam!, {
+      methods: ['text'],
+      onlyWhileSuspectInCustody: true,
+      windows: [{ weekday: 1, startMinute: 600, endMinute: 720 }],
+    })
+    const after = await page()
+    assert.match(
+      after,
+      /data-testid="safe-contact-line">Text message only; only while the suspect is in custody, Mon 10:00–12:00</,
+    )
+    const warnings = [...after.matchAll(/data-testid="contact-warning"[\s\S]*?<\/strong>/g)].map((m) => m[0])
+    assert.equal(warnings.length, 2)
+    assert.match(warnings[0]!, /only while the suspect is in custody: the shift planner will not place a visit/)
+    assert.match(
+      warnings[1]!,
+      /9 Jun 2026, 14:00 to 14:30, is not within the safe-contact times \(Mon 10:00–12:00\): the shift planner will not place a visit outside them/,
+    )
+    // A warning, not a refusal.
+    const planned = await postContact(url, 'Only if he is still in custody')
+    assert.equal(planned.statusCode, 302)
+    await t.services.health.cancelContact(idvaActor, victims.Sam!, dental!.id)
   })
 
   it('renders the case panel with its actions, and nothing for null', async () => {

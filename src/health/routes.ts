@@ -8,7 +8,7 @@ import { attempt, field, form } from '../server/forms.ts'
 import { safeEqual } from '../auth/tokens.ts'
 import { ValidationError, type FieldIssue } from '../common/errors.ts'
 import { contactSchema, type AppointmentView, type ImportResult } from './service.ts'
-import { importSummary, parseJsonText } from './rules.ts'
+import { contactWarnings, importSummary, parseJsonText } from './rules.ts'
 import { MAX_BUNDLE_ENTRIES } from './fhir-appointments.ts'
 
 const victimParams = z.object({ id: z.uuid() })
@@ -192,13 +192,20 @@ function pageRoutes(app: FastifyInstance, { services }: RouteContext): void {
     }
   })
 
+  // The safe-contact details beside the appointment: the IDVA reads them before arranging to meet there.
   const renderPlan = async (request: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown> = {}) => {
     const { id, appointmentId } = appointmentParams.parse(request.params)
-    const appointment = await health.appointmentToPlan(actorOf(request), id, appointmentId)
+    const actor = actorOf(request)
+    const [appointment, safeContact] = await Promise.all([
+      health.appointmentToPlan(actor, id, appointmentId),
+      services.cases.safeContact(actor, id, 'case:view'),
+    ])
     return reply.render('health/views/plan-contact.njk', {
       pageTitle: 'Plan a discreet contact',
       victimId: id,
       appointment,
+      safeContact,
+      warnings: contactWarnings(appointment, safeContact),
       ...extra,
     })
   }
@@ -248,8 +255,8 @@ function apiRoutes(app: FastifyInstance, { services, config }: RouteContext): vo
           'The body is a FHIR R4 Bundle (searchset, collection, transaction or batch) of Appointment resources, ' +
           'as application/fhir+json or application/json. Each patient is matched by NHS number to a victim on ' +
           'an incident you can open. All or nothing: any problem gives 400 with every problem and its path in ' +
-          'the bundle, and nothing is saved. Appointments imported before (same id) are updated; cancelled ' +
-          'ones are withdrawn.',
+          'the bundle, and nothing is saved. Appointments imported before (the same absolute fullUrl, else ' +
+          'identifier, else id) are updated, never moved to another patient; cancelled ones are withdrawn.',
         tags: ['health'],
         consumes: ['application/fhir+json', 'application/json'],
         body: z.unknown().describe('A FHIR R4 Bundle of Appointment resources'),

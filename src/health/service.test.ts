@@ -4,6 +4,10 @@ import type { KyselyPlugin } from 'kysely'
 import { describeEachEngine } from '../test-support/db.ts'
 import { testContext, type TestContext } from '../test-support/app.ts'
 import { ForbiddenError, NotFoundError, ValidationError, type FieldIssue } from '../common/errors.ts'
+import { systemActor } from '../auth/actor.ts'
+import { victimOn } from '../cases/test-data.ts'
+import { aPerson, aSuspect, anIncident } from '../test-support/builders.ts'
+import { FIXED_NOW } from '../test-support/clock.ts'
 import { HealthService } from './service.ts'
 import { plannedContactsForIncidents } from './repository.ts'
 import {
@@ -21,6 +25,8 @@ import {
 
 // The fixtures' appointments are in June 2026: the imports run on 1 June.
 const NOW = new Date('2026-06-01T09:00:00Z')
+/** The key of the fixture's GP appointment: its entry's fullUrl. */
+const GP_1001 = 'https://fhir.example.org/R4/Appointment/gp-1001'
 
 async function issuesOf(work: Promise<unknown>): Promise<FieldIssue[]> {
   try {
@@ -123,7 +129,7 @@ describeEachEngine('health appointments service', (engine) => {
     const after = await counts()
     assert.equal(after.appointments, before.appointments)
     assert.equal(after.imports - before.imports, 1)
-    const gp = await t.deps.db.selectFrom('nhs_appointment').selectAll().where('source_id', '=', 'gp-1001').execute()
+    const gp = await t.deps.db.selectFrom('nhs_appointment').selectAll().where('source_id', '=', GP_1001).execute()
     assert.equal(gp.length, 1)
     assert.equal(gp[0]!.start_at.toISOString(), '2026-06-04T13:00:00.000Z')
     assert.equal(gp[0]!.import_id, result.importId)
@@ -147,7 +153,7 @@ describeEachEngine('health appointments service', (engine) => {
     const gp = await t.deps.db
       .selectFrom('nhs_appointment')
       .select('status')
-      .where('source_id', '=', 'gp-1001')
+      .where('source_id', '=', GP_1001)
       .executeTakeFirstOrThrow()
     assert.equal(gp.status, 'withdrawn')
     // Booked again: offered again.
@@ -224,7 +230,7 @@ describeEachEngine('health appointments service', (engine) => {
       },
       transformResult: async (args) => args.result,
     }
-    const health = new HealthService(t.deps.db.withPlugin(spy), t.clock, t.services.access)
+    const health = new HealthService(t.deps.db.withPlugin(spy), t.clock, t.services.access, t.services.deployment)
     for (const username of ['officer', 'sergeant', 'provide-officer', 'safeguarding', 'analyst', 'admin']) {
       assert.equal(await health.forVictim(await t.actor(username), victims.Sam!), null, username)
     }
@@ -329,5 +335,143 @@ describeEachEngine('health appointments service', (engine) => {
     } finally {
       t.clock.set(NOW)
     }
+  })
+  /** A one-appointment bundle whose entry has this fullUrl, for this patient. */
+  const fromSystem = (fullUrl: string, nhsNumber: string, status = 'booked') => {
+    const json = bundleOf(['7', nhsNumber, '2026-06-20T10:00:00Z', status]) as {
+      entry: Record<string, unknown>[]
+    }
+    json.entry[0]!.fullUrl = fullUrl
+    return json
+  }
+  const stored = (sourceId: string) =>
+    t.deps.db
+      .selectFrom('nhs_appointment')
+      .select(['id', 'nhs_number', 'status'])
+      .where('source_id', '=', sourceId)
+      .execute()
+  const refusal = (path: string, key: string) => ({
+    path,
+    message: `${path} is appointment '${key}', imported before for another patient: an import cannot move an appointment to another patient. Remove the entry and check it with the sending system`,
+  })
+
+  it('keys appointments by fullUrl, so two GP systems’ appointments with one id stay apart', async () => {
+    const idva = await t.actor('idva')
+    const one = 'https://gp-one.example/fhir/Appointment/7'
+    const two = 'https://gp-two.example/fhir/Appointment/7'
+    await t.services.health.importBundle(idva, { json: fromSystem(one, ALEX) })
+    const result = await t.services.health.importBundle(idva, { json: fromSystem(two, JO) })
+    assert.equal(result.created, 1)
+    assert.deepEqual(
+      [...(await stored(one)), ...(await stored(two))].map((a) => a.nhs_number),
+      [ALEX, JO],
+    )
+  })
+
+  it('refuses to move an appointment to another patient, by a booking or a withdrawal, and saves nothing', async () => {
+    const idva = await t.actor('idva')
+    await t.services.health.importBundle(idva, { json: bundleOf(['same-id', JO, '2026-06-21T10:00:00Z']) })
+    const before = await counts()
+    for (const status of ['booked', 'cancelled']) {
+      const issues = await issuesOf(
+        t.services.health.importBundle(idva, {
+          json: bundleOf(['ok-2', JO, '2026-06-22T10:00:00Z'], ['same-id', ALEX, '2026-06-21T10:00:00Z', status]),
+        }),
+      )
+      assert.deepEqual(issues, [refusal('entry[1]', 'same-id')], status)
+    }
+    assert.deepEqual(await counts(), before)
+    assert.deepEqual(
+      (await stored('same-id')).map((a) => [a.nhs_number, a.status]),
+      [[JO, 'booked']],
+    )
+  })
+
+  it('refuses a withdrawal for a victim the importer cannot open, as it refuses a booking', async () => {
+    const idva = await t.actor('idva')
+    // The agency holds an appointment of Kim's, whose incident its IDVAs cannot open.
+    const { id } = await t.deps.db
+      .insertInto('nhs_appointment')
+      .values({
+        agency_id: idva.agencyId,
+        import_id: (await t.deps.db.selectFrom('nhs_appointment_import').select('id').executeTakeFirstOrThrow()).id,
+        source_id: 'kim-1',
+        nhs_number: KIM,
+        status: 'booked',
+        start_at: new Date('2026-06-20T10:00:00Z'),
+        setting: 'gp',
+        updated_at: NOW,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    const before = await counts()
+    const issues = await issuesOf(
+      t.services.health.importBundle(idva, { json: bundleOf(['kim-1', KIM, '2026-06-20T10:00:00Z', 'cancelled']) }),
+    )
+    assert.deepEqual(issues, [
+      {
+        path: 'entry[0]',
+        message:
+          "NHS number 999 001 2377 does not match a victim on any incident you can open: check the number, or add it to the victim's details first",
+      },
+    ])
+    assert.deepEqual(await counts(), before)
+    assert.deepEqual(
+      (await stored('kim-1')).map((a) => [a.id, a.status]),
+      [[id, 'booked']],
+    )
+    await t.deps.db.deleteFrom('nhs_appointment').where('id', '=', id).execute()
+  })
+
+  it('audits every appointment it changes, on every victim record with the patient’s NHS number', async () => {
+    const idva = await t.actor('idva')
+    // Jo is also a victim on an incident the IDVA cannot open (another identity key): audited there too.
+    t.clock.set(FIXED_NOW)
+    const elsewhere = await t.services.intake
+      .create(
+        systemActor('test'),
+        anIncident({ people: [aPerson({ firstName: 'Joanne', nhsNumber: JO }), aSuspect()] }),
+        'api',
+      )
+      .finally(() => t.clock.set(NOW))
+    await t.deps.db
+      .updateTable('incident')
+      .set({ owner_agency_id: (await t.actor('marac')).agencyId })
+      .where('id', '=', elsewhere.id)
+      .execute()
+    const other = await victimOn(t.deps.db, elsewhere.id)
+    const { audit } = await counts()
+    const result = await t.services.health.importBundle(idva, {
+      json: bundleOf(['audit-1', JO, '2026-06-23T10:00:00Z'], ['same-id', JO, '2026-06-21T10:00:00Z', 'cancelled']),
+    })
+    assert.deepEqual(
+      result.byVictim.map((v) => [v.victimId, v.appointments, v.withdrawn]),
+      [[victims.Jo, 1, 1]],
+    )
+    const [created] = await stored('audit-1')
+    const [withdrawn] = await stored('same-id')
+    const rows = await t.deps.db
+      .selectFrom('audit_event')
+      .select(['action', 'record_type', 'record_id', 'details'])
+      .where('seq', '>', audit)
+      .orderBy('seq')
+      .execute()
+    assert.deepEqual(
+      rows.map((r) => [r.action, r.record_type, r.record_id, r.details]).sort(),
+      [victims.Jo!, other]
+        .map((id) => [
+          'collect',
+          'incident_person',
+          id,
+          {
+            importId: result.importId,
+            incidentId: id === other ? elsewhere.id : incidents.Jo,
+            created: [created!.id],
+            updated: [],
+            withdrawn: [withdrawn!.id],
+          },
+        ])
+        .sort(),
+    )
   })
 })

@@ -1,23 +1,39 @@
 import { z } from 'zod'
-import type { Database } from '../db/database.ts'
+import type { Database, Queryable } from '../db/database.ts'
 import type { Clock } from '../common/clock.ts'
 import type { Actor } from '../auth/actor.ts'
 import type { AccessService } from '../access/service.ts'
 import { allows } from '../access/rules.ts'
-import { recordAudit, recordAudits, type AuditEntry } from '../audit/audit.ts'
+import { recordAudit, recordAudits } from '../audit/audit.ts'
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../common/errors.ts'
+import { asConflict, type DeploymentService } from '../deployment/service.ts'
 import {
+  otherPatientIssues,
   parseAppointmentBundle,
   unknownPatientIssues,
   type AppointmentSetting,
   type IgnoredEntry,
 } from './fhir-appointments.ts'
-import { SETTING_LABELS, STATUS_LABELS, WITHDRAWN, appointmentTime, labelOf } from './rules.ts'
+import {
+  SETTING_LABELS,
+  STATUS_LABELS,
+  WITHDRAWN,
+  appointmentTime,
+  importAudit,
+  labelOf,
+  movesContact,
+} from './rules.ts'
 import * as repo from './repository.ts'
 
 export const contactSchema = z.strictObject({
   note: z.string().trim().max(500, 'The note must be 500 characters or fewer').optional(),
 })
+
+/**
+ * The cause of a re-plan after a discreet contact was planned, cancelled, moved or withdrawn. Police
+ * officers read it on the plan: it says nothing of health, appointments or the IDVA's reasons.
+ */
+export const CONTACT_CHANGED = 'Contact arrangements changed'
 
 /** Planned contacts listed on the import page: the agency's next few weeks, at most. */
 const PLANNED_LIST_LIMIT = 200
@@ -97,12 +113,14 @@ export class HealthService {
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly access: AccessService,
+    private readonly deployment: DeploymentService,
   ) {}
 
   /**
-   * Imports a bundle for the actor's agency, all or nothing: any problem in the bundle, or an NHS
-   * number matching no victim on an incident the actor may open, throws a ValidationError listing
-   * every problem, and nothing is saved.
+   * Imports a bundle for the actor's agency, all or nothing: any problem in the bundle, an NHS
+   * number matching no victim on an incident the actor may open, or an appointment held for another
+   * patient, throws a ValidationError listing every problem, and nothing is saved. Plans with a visit
+   * at a contact the import moved or withdrew are re-made in the same transaction.
    */
   async importBundle(actor: Actor, input: { json: unknown; fileName?: string | null }): Promise<ImportResult> {
     if (!allows(actor, 'health:import')) throw new ForbiddenError('Your roles do not allow health:import')
@@ -110,14 +128,20 @@ export class HealthService {
     const now = this.clock.now()
     const parsed = parseAppointmentBundle(input.json, { now })
     if (!parsed.ok) throw new ValidationError(parsed.issues)
-    const numbers = [...new Set(parsed.appointments.map((a) => a.nhsNumber))]
+    // Withdrawals name their patient too: nobody withdraws an appointment of a victim they cannot open.
+    const entries = [...parsed.appointments, ...parsed.withdrawn]
+    const numbers = [...new Set(entries.map((a) => a.nhsNumber))]
     const known = await repo.victimsWithNhsNumbers(this.db, scope, numbers)
     const knownNumbers = new Set(known.map((v) => v.nhs_number))
-    const unknown = unknownPatientIssues(parsed.appointments, (n) => knownNumbers.has(n))
+    const unknown = unknownPatientIssues(entries, (n) => knownNumbers.has(n))
     if (unknown.length) throw new ValidationError(unknown)
 
     const { entry } = input.json as { entry?: unknown[] }
-    return this.db.transaction().execute(async (trx) => {
+    const keys = entries.map((a) => a.sourceId).filter((k): k is string => k !== null)
+    const saving = this.db.transaction().execute(async (trx) => {
+      const stored = new Map((await repo.lockBySource(trx, actor.agencyId, keys)).map((r) => [r.source_id, r]))
+      const moved = otherPatientIssues(entries, (key) => stored.get(key)?.nhs_number)
+      if (moved.length) throw new ValidationError(moved)
       const importId = await repo.insertImport(trx, {
         agencyId: actor.agencyId,
         fileName: input.fileName?.trim() || null,
@@ -127,48 +151,51 @@ export class HealthService {
         by: actor.userId,
         at: now,
       })
-      const { created } = await repo.saveAppointments(trx, {
+      const saved = await repo.saveAppointments(trx, {
         agencyId: actor.agencyId,
         importId,
         at: now,
         appointments: parsed.appointments,
       })
+      // Only another import giving one of these appointments to another patient since the check leaves one unsaved.
+      if (saved.length < parsed.appointments.length)
+        throw new ConflictError(
+          'Another import changed some of these appointments at the same time: import the bundle again',
+        )
       const withdrawn = await repo.withdrawAppointments(trx, {
         agencyId: actor.agencyId,
         importId,
         at: now,
         sourceIds: parsed.withdrawn.map((w) => w.sourceId),
       })
-      const saved = tally(parsed.appointments.map((a) => a.nhsNumber))
+      const changed = [
+        ...saved.map((a) => ({ ...a, change: a.created ? ('created' as const) : ('updated' as const) })),
+        ...withdrawn.map((a) => ({ ...a, change: 'withdrawn' as const })),
+      ]
+      // Every victim record of the people concerned, on any incident: the import changed data about them.
+      const people = await repo.victimsWithNhsNumbers(trx, { kind: 'all' }, [
+        ...new Set(changed.map((a) => a.nhs_number)),
+      ])
+      await recordAudits(trx, actor, now, importAudit(importId, changed, people))
+      const contactsChanged = [
+        ...withdrawn.filter((w) => w.contact_planned_at !== null).map((w) => w.nhs_number),
+        ...parsed.appointments
+          .filter((a) => a.sourceId !== null && stored.has(a.sourceId) && movesContact(stored.get(a.sourceId)!, a))
+          .map((a) => a.nhsNumber),
+      ]
+      if (contactsChanged.length) await this.replanAround(trx, actor, contactsChanged)
+
+      const savedTally = tally(parsed.appointments.map((a) => a.nhsNumber))
       const gone = tally(withdrawn.map((w) => w.nhs_number))
-      const others = [...gone.keys()].filter((n) => !saved.has(n))
-      const victims = [...known, ...(await repo.victimsWithNhsNumbers(trx, scope, others))]
-      await recordAudits(
-        trx,
-        actor,
-        now,
-        victims.map((v): AuditEntry => ({
-          action: 'collect',
-          recordType: 'incident_person',
-          recordId: v.id,
-          fields: ['nhs_appointment'],
-          details: {
-            importId,
-            incidentId: v.incident_id,
-            appointments: saved.get(v.nhs_number) ?? 0,
-            withdrawn: gone.get(v.nhs_number) ?? 0,
-          },
-        })),
-      )
       // Victims come newest incident first: the first row of each NHS number names the case.
       const byVictim = new Map<string, ImportedVictim>()
-      for (const v of victims) {
-        if (byVictim.has(v.nhs_number)) continue
+      for (const v of known) {
+        if (byVictim.has(v.nhs_number) || !(savedTally.has(v.nhs_number) || gone.has(v.nhs_number))) continue
         byVictim.set(v.nhs_number, {
           victimId: v.id,
           name: `${v.first_name} ${v.last_name}`,
           nhsNumber: v.nhs_number,
-          appointments: saved.get(v.nhs_number) ?? 0,
+          appointments: savedTally.get(v.nhs_number) ?? 0,
           withdrawn: gone.get(v.nhs_number) ?? 0,
         })
       }
@@ -176,13 +203,16 @@ export class HealthService {
         importId,
         entries: entry?.length ?? 0,
         appointments: parsed.appointments.length,
-        created,
+        created: saved.filter((a) => a.created).length,
         withdrawn: withdrawn.length,
         withdrawnContacts: withdrawn.filter((w) => w.contact_planned_at !== null).length,
-        victims: saved.size,
+        victims: savedTally.size,
         byVictim: [...byVictim.values()].sort((a, b) => a.name.localeCompare(b.name)),
         ignored: parsed.ignored,
       }
+    })
+    return saving.catch((error: unknown) => {
+      throw asConflict(error)
     })
   }
 
@@ -219,7 +249,10 @@ export class HealthService {
     return toView(row)
   }
 
-  /** Plans a discreet contact at one of the victim's upcoming appointments; planning again replaces the note. */
+  /**
+   * Plans a discreet contact at one of the victim's upcoming appointments; planning again replaces
+   * the note. Plans with a visit to the victim are re-made at once, in the same transaction.
+   */
   async planContact(actor: Actor, personId: string, appointmentId: string, input: unknown): Promise<AppointmentView> {
     await this.access.check(actor, 'health:plan-contact', 'victim', personId)
     const parsed = contactSchema.safeParse(input ?? {})
@@ -230,14 +263,17 @@ export class HealthService {
       throw new ConflictError('This appointment was withdrawn by a later import: it is not going ahead as booked')
     if ((appointment.end_at ?? appointment.start_at) < now) throw new ConflictError('This appointment is over')
     const note = parsed.data.note || null
-    return this.changeContact(actor, personId, appointmentId, { by: actor.userId, at: now, note })
+    return this.changeContact(actor, personId, appointment, { by: actor.userId, at: now, note })
   }
 
-  /** Cancels the contact planned at one of the victim's appointments (nothing to do if none is planned). */
+  /**
+   * Cancels the contact planned at one of the victim's appointments (nothing to do if none is
+   * planned). A plan with a visit there loses it at once: the IDVA may cancel because it is no
+   * longer safe to meet the victim there.
+   */
   async cancelContact(actor: Actor, personId: string, appointmentId: string): Promise<AppointmentView> {
     await this.access.check(actor, 'health:plan-contact', 'victim', personId)
-    await this.inCase(actor, personId, appointmentId)
-    return this.changeContact(actor, personId, appointmentId, null)
+    return this.changeContact(actor, personId, await this.inCase(actor, personId, appointmentId), null)
   }
 
   /** The agency's upcoming appointments at which a contact is planned, soonest first, for the import page. */
@@ -291,21 +327,36 @@ export class HealthService {
   private changeContact(
     actor: Actor,
     personId: string,
-    appointmentId: string,
+    appointment: repo.AppointmentRow,
     contact: { by: string; at: Date; note: string | null } | null,
   ): Promise<AppointmentView> {
     const now = this.clock.now()
-    return this.db.transaction().execute(async (trx) => {
-      if (await repo.setContact(trx, appointmentId, contact))
-        await recordAudit(trx, actor, now, {
-          action: 'alter',
-          recordType: 'incident_person',
-          recordId: personId,
-          fields: ['nhs_appointment.contact_planned_by', 'nhs_appointment.contact_note'],
-          details: { appointmentId, contact: contact ? 'planned' : 'cancelled' },
-        })
-      return toView((await repo.findAppointment(trx, appointmentId))!)
-    })
+    return this.db
+      .transaction()
+      .execute(async (trx) => {
+        if (await repo.setContact(trx, appointment.id, contact)) {
+          await recordAudit(trx, actor, now, {
+            action: 'alter',
+            recordType: 'incident_person',
+            recordId: personId,
+            fields: ['nhs_appointment.contact_planned_by', 'nhs_appointment.contact_note'],
+            details: { appointmentId: appointment.id, contact: contact ? 'planned' : 'cancelled' },
+          })
+          // A new note changes nothing the planner uses; a contact planned or cancelled does.
+          if ((contact !== null) !== (appointment.contact_planned_at !== null))
+            await this.replanAround(trx, actor, [appointment.nhs_number])
+        }
+        return toView((await repo.findAppointment(trx, appointment.id))!)
+      })
+      .catch((error: unknown) => {
+        throw asConflict(error)
+      })
+  }
+
+  /** Re-makes, in the caller's transaction, every plan with a visit to a victim with these NHS numbers. */
+  private async replanAround(trx: Queryable, actor: Actor, nhsNumbers: string[]) {
+    const incidents = await repo.caseIncidentsOf(trx, [...new Set(nhsNumbers)])
+    await this.deployment.replanVisitsTo(trx, actor, incidents, CONTACT_CHANGED)
   }
 }
 

@@ -101,6 +101,7 @@ export interface Services {
 export function createServices(deps: AppDeps): Services {
   const access = new AccessService(deps.db, deps.clock)
   const intake = new IntakeService(deps.db, deps.clock, deps.riskTools, access)
+  const deployment = new DeploymentService(deps.db, deps.clock, access, { osrmUrl: deps.config.osrmUrl })
   return {
     access,
     auth: new AuthService(deps.db, deps.clock),
@@ -110,12 +111,13 @@ export function createServices(deps: AppDeps): Services {
     admin: new AdminService(deps.db, deps.clock),
     governance: new GovernanceService(deps.db, deps.clock),
     rota: new RotaService(deps.db, deps.clock, access),
-    deployment: new DeploymentService(deps.db, deps.clock, access, { osrmUrl: deps.config.osrmUrl }),
+    deployment,
     consultations: new ConsultationService(deps.db, deps.clock, access),
     engagement: new EngagementService(deps.db, deps.clock, access),
     cases: new CaseService(deps.db, deps.clock, access),
     safeguarding: new SafeguardingService(deps.db, deps.clock, access),
-    health: new HealthService(deps.db, deps.clock, access),
+    // Contacts planned at appointments are visit places: changing one re-plans in the same transaction.
+    health: new HealthService(deps.db, deps.clock, access, deployment),
   }
 }
 

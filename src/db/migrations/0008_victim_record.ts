@@ -159,6 +159,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
     -- A tracker contact links to the consultation it came from, as it does to the visit.
     alter table tracker_contact add column consultation_id uuid references consultation(id);
+
+    -- The form a contact was submitted from: a second post of the same form (a double click, a
+    -- retry) finds the contact already recorded instead of recording it twice.
+    alter table tracker_contact add column submission_id uuid unique;
     `,
   )
 }

@@ -1,12 +1,13 @@
 // The engagement tracker form's autosave. The form works without it (its buttons submit or save a
 // draft); with it, what has been entered is saved as a draft through the API a moment after each
 // change, and kept on this device while the server has not got it, so a lost connection loses
-// nothing. The device copy is offered back (never restored unasked) and dropped once the server
-// holds the answers: victims' details do not stay on a shared tablet longer than they must.
+// nothing. The device copy is offered back (never restored unasked), only to the user who made it,
+// and dropped once the server holds the answers; signing out drops every copy (sign-out.js): victims'
+// details do not stay on a shared tablet longer than they must.
+import { TRACKER_COPIES as PREFIX } from './sign-out.js'
 
-const PREFIX = 'provide.tracker.'
 // Which device copy the last submission from this tab carried, for the page the server sends back.
-const SENT = 'provide.tracker.sent'
+const SENT = `${PREFIX}sent`
 const SAVE_AFTER_MS = 1500
 const RETRY_AFTER_MS = 30_000
 const clock = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London' })
@@ -50,8 +51,11 @@ function afterSubmission() {
 }
 
 function trackForm(form) {
-  const incidentId = form.dataset.incidentId
-  const visitId = form.dataset.visitId
+  const { incidentId, visitId, consultationId, user } = form.dataset
+  // What a new contact came from, sent with its first save: a draft keeps what it was made with.
+  const links = Object.fromEntries(Object.entries({ visitId, consultationId }).filter(([, id]) => id))
+  // A new contact's copy belongs to the page as opened (its victim, visit and consultation).
+  const opened = [form.dataset.personId, visitId, consultationId].join('.')
   const names = form.dataset.fields.split(',')
   const status = form.querySelector('[data-tracker-status]')
   const restore = document.querySelector('[data-tracker-restore]')
@@ -62,7 +66,10 @@ function trackForm(form) {
   let submitting = false
   let released = false
 
-  const key = () => `${PREFIX}${incidentId}.${draftId ?? 'new'}`
+  // Copies are the user's own: another user of this device is never offered them.
+  const key = () => `${PREFIX}${user}.${incidentId}.${draftId ?? `new.${opened}`}`
+  // Whom the contact is with: named by the page, or chosen on it when the incident has several victims.
+  const victim = () => form.elements.namedItem('personId')?.value || null
   const say = (text) => {
     status.textContent = text
   }
@@ -102,7 +109,8 @@ function trackForm(form) {
     }
   }
 
-  const keep = () => device.set(key(), JSON.stringify({ values: entered(), keptAt: Date.now() }))
+  const current = () => ({ values: entered(), personId: victim() })
+  const keep = () => device.set(key(), JSON.stringify({ ...current(), keptAt: Date.now() }))
 
   // The draft the server made of the first save: later saves and the submission go to it, and a
   // reload opens it.
@@ -114,23 +122,29 @@ function trackForm(form) {
     window.history.replaceState(null, '', `/incidents/${incidentId}/tracker/drafts/${id}`)
   }
 
-  function send(values) {
+  function send({ values, personId }) {
     return window.fetch(`/api/v1/incidents/${incidentId}/tracker/drafts${draftId ? `/${draftId}` : ''}`, {
       method: draftId ? 'PUT' : 'POST',
       credentials: 'same-origin',
       headers: { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': form.dataset.csrf },
-      body: JSON.stringify(draftId || !visitId ? { values } : { values, visitId }),
+      body: JSON.stringify({ values, ...(draftId ? {} : links), ...(personId ? { personId } : {}) }),
     })
   }
 
   async function refused(response) {
-    const kept = 'Your answers are kept on this device.'
+    const kept = device.get(key()) !== null
+    // A new sign-in has a new form token, which only a reload of the page gives it.
     if (response.status === 401 || response.status === 403)
-      return `Not saved: sign in again in a new tab, then change any answer here. ${kept}`
+      return `Not saved: reload this page, and sign in again if asked. ${
+        kept
+          ? 'The answers kept on this device are then offered back.'
+          : 'Note your answers first: this device could not keep them.'
+      }`
     if (response.status === 409) return 'Not saved: this contact has already been submitted.'
     const body = await response.json().catch(() => null)
     const issue = body?.issues?.[0]?.message
-    return issue ? `Not saved: ${issue}. ${kept}` : `Not saved: the service had a problem. ${kept}`
+    const here = kept ? ' Your answers are kept on this device.' : ''
+    return issue ? `Not saved: ${issue}.${here}` : `Not saved: the service had a problem.${here}`
   }
 
   // Saves until what is on the form is on the server; one request at a time, none once submitting.
@@ -139,7 +153,7 @@ function trackForm(form) {
       dirty = false
       let response
       try {
-        response = await send(entered())
+        response = await send(current())
       } catch {
         dirty = true
         say(
@@ -177,12 +191,15 @@ function trackForm(form) {
 
   // A device copy exists only while the server lacks it: offer it back unless the form already shows it.
   const kept = JSON.parse(device.get(key()) ?? 'null')
-  if (kept && JSON.stringify(kept.values) !== JSON.stringify(entered())) {
+  if (kept && JSON.stringify({ values: kept.values, personId: kept.personId }) !== JSON.stringify(current())) {
     restore.querySelector('[data-tracker-restore-text]').textContent =
       `This device kept answers from ${clock.format(new Date(kept.keptAt))} that were not saved.`
     restore.hidden = false
     restore.querySelector('[data-tracker-restore-button]').addEventListener('click', () => {
       fill(kept.values)
+      const chosen =
+        kept.personId && form.querySelector(`input[type="radio"][name="personId"][value="${kept.personId}"]`)
+      if (chosen) chosen.checked = true
       restore.hidden = true
       form.querySelector('input:not([type="hidden"])')?.focus()
       say('Answers restored from this device')

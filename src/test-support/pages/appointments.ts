@@ -81,6 +81,17 @@ export class AppointmentContactPage {
     return (await this.page.getByRole('heading', { level: 1 }).innerText()).trim()
   }
 
+  /** The victim's safe-contact details, in the one line every contact page shows. */
+  async safeContact(): Promise<string> {
+    return (await this.page.getByTestId('safe-contact-line').innerText()).trim()
+  }
+
+  /** Warnings that the planner will not place a visit at the appointment, in order, without the hidden 'Warning'. */
+  async warnings(): Promise<string[]> {
+    const texts = await this.page.getByTestId('contact-warning').locator('.govuk-warning-text__text').allInnerTexts()
+    return texts.map((t) => t.replace(/^Warning\s*/, '').trim())
+  }
+
   /** Plans the contact with this note; the result is the victim's record, or this page with errors. */
   async plan(note: string): Promise<void> {
     await this.page.getByLabel('Note for the IDVA team (optional)').fill(note)

@@ -40,8 +40,19 @@ export class TrackerPage {
 
   /** The form for a contact after a visit, as the shift plan's "Complete the tracker" link opens it. */
   async openFromVisit(incidentId: string, visitId: string): Promise<this> {
-    await this.page.goto(`${this.baseUrl}/incidents/${incidentId}/tracker/new?visit=${visitId}`)
+    return this.open(incidentId, { visit: visitId })
+  }
+
+  /** The form for a new contact on the incident, with the victim, visit or consultation a link names. */
+  async open(incidentId: string, from: { victim?: string; visit?: string; consultation?: string } = {}): Promise<this> {
+    const query = new URLSearchParams(Object.entries(from).filter(([, id]) => id) as [string, string][])
+    await this.page.goto(`${this.baseUrl}/incidents/${incidentId}/tracker/new${query.size ? `?${query}` : ''}`)
     return this
+  }
+
+  /** On an incident with several victims: whom the contact was with, by name. */
+  async chooseVictim(name: string): Promise<void> {
+    await this.choose('Who was the contact with?', name)
   }
 
   async heading(): Promise<string> {
@@ -166,6 +177,12 @@ export class TrackerPage {
 
   async restoreFromDevice(): Promise<void> {
     await this.restoreOffer().click()
+  }
+
+  /** The safe-contact details the form shows for the victim, or null when it shows none. */
+  async safeContact(): Promise<string | null> {
+    const line = this.page.getByTestId('safe-contact-line')
+    return (await line.count()) ? (await line.innerText()).trim() : null
   }
 
   /** The tracker copies this device holds, by storage key. */
