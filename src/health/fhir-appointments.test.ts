@@ -54,7 +54,7 @@ describe('parseAppointmentBundle: fixtures', () => {
     assert.deepEqual(appointments, [
       {
         path: 'entry[0]',
-        sourceId: 'https://fhir.example.org/R4/Appointment/gp-1001',
+        sourceId: 'https://fhir.example.org/Id/appointment|GP-1001',
         nhsNumber: ALEX,
         status: 'booked',
         start: new Date('2026-06-03T09:30:00Z'),
@@ -701,15 +701,28 @@ describe('appointmentKey', () => {
   ]
   const cases: [string, string | undefined, Parameters<typeof appointmentKey>[1], string | null][] = [
     [
-      'an absolute fullUrl, before all else',
+      'a business identifier, before all else',
       'https://gp.example/fhir/Appointment/1',
       { id: '1', identifier },
+      'https://gp.example/Id/appointment|A-1',
+    ],
+    [
+      'a URL fullUrl, without an identifier',
+      'https://gp.example/fhir/Appointment/1',
+      { id: '1' },
       'https://gp.example/fhir/Appointment/1',
     ],
     [
-      'a urn:uuid fullUrl',
+      // A transaction's urn:uuid is valid inside that bundle only: the next one names it anew.
+      'the id before a urn:uuid fullUrl',
       'urn:uuid:7d4b1c0e-2a51-4f0e-8e3a-5b9f2c6d8a01',
       { id: '1' },
+      '1',
+    ],
+    [
+      'a urn:uuid fullUrl, when there is nothing else',
+      'urn:uuid:7d4b1c0e-2a51-4f0e-8e3a-5b9f2c6d8a01',
+      {},
       'urn:uuid:7d4b1c0e-2a51-4f0e-8e3a-5b9f2c6d8a01',
     ],
     [

@@ -407,11 +407,12 @@ function actorType(actor: Reference, target: Target | null): string | null {
 const ABSOLUTE_URI = /^[A-Za-z][A-Za-z0-9+.-]*:/
 
 /**
- * The key an appointment is recognised by when imported again: the entry's fullUrl when it is
- * absolute (the resource's identity, which names its server), else the first business identifier
- * with a system ('system|value'), else Appointment.id. An id alone is unique only within its server:
- * two systems' ids can meet, which is why the importer also refuses to move an appointment to
- * another patient. Null when the bundle gives none of these.
+ * The key an appointment is recognised by when imported again, most stable first: its first
+ * business identifier with a system ('system|value'); the entry's fullUrl when it is a URL (the
+ * resource's identity on its server); Appointment.id; and last a `urn:` fullUrl, which in a
+ * transaction or batch is a placeholder valid inside that bundle only, so senders change it every
+ * time. An id alone is unique only within its server: two systems' ids can meet, which is why the
+ * importer also refuses to move an appointment to another patient. Null when the bundle gives none.
  */
 export function appointmentKey(
   fullUrl: string | undefined,
@@ -420,10 +421,10 @@ export function appointmentKey(
     identifier?: { system?: string | undefined; value?: string | undefined }[] | undefined
   },
 ): string | null {
-  if (fullUrl && ABSOLUTE_URI.test(fullUrl)) return fullUrl
   const identifier = appointment.identifier?.find((i) => i.system && i.value)
   if (identifier) return `${identifier.system}|${identifier.value}`
-  return appointment.id ?? null
+  if (fullUrl && /^https?:\/\//i.test(fullUrl)) return fullUrl
+  return appointment.id ?? (fullUrl && ABSOLUTE_URI.test(fullUrl) ? fullUrl : null)
 }
 
 // ---- The bundle. ----

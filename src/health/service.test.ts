@@ -26,7 +26,7 @@ import {
 // The fixtures' appointments are in June 2026: the imports run on 1 June.
 const NOW = new Date('2026-06-01T09:00:00Z')
 /** The key of the fixture's GP appointment: its entry's fullUrl. */
-const GP_1001 = 'https://fhir.example.org/R4/Appointment/gp-1001'
+const GP_1001 = 'https://fhir.example.org/Id/appointment|GP-1001'
 
 async function issuesOf(work: Promise<unknown>): Promise<FieldIssue[]> {
   try {
