@@ -469,10 +469,11 @@ export function findHandover(db: Queryable, id: string) {
  * The hand-over of the victim's case still waiting to be accepted, on any of their incidents: the
  * unique index `handover_one_waiting` keeps one per person.
  */
-export function waitingHandoverOf(db: Queryable, victim: Pick<Victim, 'id' | 'person_key'>) {
+export function waitingHandoverOf(db: Queryable, victim: Pick<Victim, 'id' | 'person_key'>, scope: ScopeFilter) {
   return handovers(db)
     .where(ofCase(victim, 'h.person_key', 'h.person_id'))
     .where('h.accepted_at', 'is', null)
+    .where(scopeWhere(scope, 'i'))
     .executeTakeFirst()
 }
 

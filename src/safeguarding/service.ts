@@ -460,7 +460,7 @@ export class SafeguardingService {
       allows(actor, 'tracker:view')
         ? repo.latestContact(this.db, victim, await this.access.filter(actor, 'tracker:view'))
         : undefined,
-      repo.waitingHandoverOf(this.db, victim),
+      repo.waitingHandoverOf(this.db, victim, await this.access.filter(actor, 'safeguarding:view')),
     ])
     const now = this.clock.now()
     await recordAudits(this.db, actor, now, [
@@ -497,8 +497,13 @@ export class SafeguardingService {
       const team = teams.find((t) => t.id === data.teamId)
       const refused = !team?.safeguarding ? 'Choose a team with safeguarding officers' : reachIssue(team, victim)
       if (refused) throw new ValidationError([{ path: 'teamId', message: refused }])
-      // One waiting per person: a hand-over made on another of their incidents counts too.
-      const waiting = await repo.waitingHandoverOf(trx, victim)
+      // One waiting per person: a hand-over made on another of their incidents the actor can see
+      // counts too (the unique index settles the rest, per team).
+      const waiting = await repo.waitingHandoverOf(
+        trx,
+        victim,
+        await this.access.filter(actor, 'safeguarding:view', trx),
+      )
       if (waiting)
         throw new ConflictError(
           `${victim.first_name} ${victim.last_name} has already been handed over to ${waiting.team_name}, who have not accepted yet`,
@@ -507,7 +512,8 @@ export class SafeguardingService {
         .insertHandover(trx, { victim, toTeamId: data.teamId, summary: data.summary, by: actor.userId, at: now })
         .catch((error: unknown) => {
           // The unique index settles two hand-overs made at the same moment.
-          if (isUniqueViolation(error)) throw new ConflictError('Someone else has just handed this victim over')
+          if (isUniqueViolation(error))
+            throw new ConflictError('This victim has already been handed over to that team, who have not accepted yet')
           throw error
         })
       await recordAudit(trx, actor, now, {

@@ -110,9 +110,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     create index handover_person on handover (person_id);
     create index handover_key on handover (person_key) where person_key is not null;
     create index handover_waiting on handover (to_team_id, handed_at) where accepted_at is null;
-    -- One hand-over waiting per victim (the person, across their incidents), even when two of the
-    -- team press the button at once.
-    create unique index handover_one_waiting on handover ((coalesce(person_key, person_id::text)))
+    -- One hand-over of a person (across their incidents) waiting for a team, even when two of the
+    -- joint team press the button at once. Per team, so another force's hand-over, which the team
+    -- cannot see, never blocks its own.
+    create unique index handover_one_waiting on handover ((coalesce(person_key, person_id::text)), to_team_id)
       where accepted_at is null;
 
     create table nhs_appointment_import (
