@@ -106,7 +106,11 @@ export function latestSafeContacts(
     .leftJoinLateral(
       (eb) =>
         ofPerson(eb)
-          .innerJoin('agency as g', 'g.id', 'si.owner_agency_id')
+          // The recorder's agency; the incident's owner for details from before users were recorded.
+          .leftJoin('app_user as nu', 'nu.id', 's.recorded_by')
+          .innerJoin('agency as g', (join) =>
+            join.on((eb) => eb('g.id', '=', eb.fn.coalesce('nu.agency_id', 'si.owner_agency_id'))),
+          )
           .select(['s.id as newest_id', 's.recorded_at as newest_at', 'g.name as newest_agency'])
           .as('n'),
       (join) => join.onTrue(),

@@ -27,6 +27,7 @@ const safeContactForm = form({
   methods: fields,
   onlyWhileSuspectInCustody: field,
   notes: field,
+  replacesNewer: field,
   ...Object.fromEntries(WINDOW_ROWS.flatMap((i) => [`weekday${i}`, `start${i}`, `end${i}`].map((n) => [n, field]))),
 })
 
@@ -116,6 +117,7 @@ export function caseRoutes(app: FastifyInstance, { services }: RouteContext): vo
       onlyWhileSuspectInCustody: body.onlyWhileSuspectInCustody === 'yes',
       notes: formText(body, 'notes'),
       windows,
+      replacesNewer: body.replacesNewer === 'yes',
     }
     const done = await attempt(async () => {
       if (issues.length) throw new ValidationError(issues)

@@ -55,6 +55,8 @@ export const safeContactSchema = z.strictObject({
     .nullish()
     .transform((v) => v || null),
   windows: z.array(weeklyWindowSchema).max(MAX_WINDOWS, `Record at most ${MAX_WINDOWS} weekly windows`),
+  /** The recorder has checked with the agency holding newer details they cannot see, and these replace them. */
+  replacesNewer: z.boolean().optional(),
 })
 export type SafeContactInput = z.input<typeof safeContactSchema>
 

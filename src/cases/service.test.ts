@@ -6,7 +6,7 @@ import { anIncident, aPerson, aSuspect } from '../test-support/builders.ts'
 import { FIXED_NOW, hoursBefore } from '../test-support/clock.ts'
 import { aShift } from '../test-support/deployment.ts'
 import type { Actor } from '../auth/actor.ts'
-import { ConflictError, ForbiddenError, OutOfScopeError, ValidationError } from '../common/errors.ts'
+import { ForbiddenError, OutOfScopeError, ValidationError } from '../common/errors.ts'
 import { anAction, aHandover, victimOn } from './test-data.ts'
 
 /** One victim, by names and date of birth, on every incident of the case. */
@@ -272,17 +272,17 @@ describeEachEngine('CaseService', (engine) => {
       windows: [],
       notes: 'Through her GP, Dr Example',
     }
-    // Newer details on the other agency's incident may be stricter: nobody who cannot see them overwrites them.
+    // Newer details on the other agency's incident may be stricter: they are replaced only once the
+    // recorder confirms they have checked with that agency.
     await assert.rejects(
       t.services.deployment.setSafeContact(officer, victims.newer, details),
-      (e: unknown) => e instanceof ConflictError && /Newer safe-contact details were recorded by /.test(e.message),
+      (e: unknown) =>
+        e instanceof ValidationError &&
+        e.issues[0]!.path === 'replacesNewer' &&
+        /^Newer details were recorded by Fylde Coast Women's Aid \(demo\)/.test(e.issues[0]!.message),
     )
-    await t.deps.db
-      .updateTable('victim_safe_contact')
-      .set({ recorded_at: hoursBefore(24 * 40) })
-      .where('incident_id', '=', ids.elsewhere)
-      .execute()
     await t.services.deployment.setSafeContact(officer, victims.newer, {
+      replacesNewer: true,
       methods: ['professional'],
       onlyWhileSuspectInCustody: true,
       windows: [],

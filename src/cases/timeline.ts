@@ -148,8 +148,6 @@ const answer = (code: string | null, reason: string | null) =>
 export const ownerOf = (a: { owner_team_name: string | null; owner_agency_name: string }) =>
   a.owner_team_name ? `${a.owner_team_name} (${a.owner_agency_name})` : a.owner_agency_name
 
-/** A calendar date ('2026-11-23') as '23 Nov 2026'. */
-
 /**
  * The case's events of the `kinds` asked for, newest first, and how many of each kind there are.
  * Events at the same time keep the order a case moves in (an incident, then its decision...).

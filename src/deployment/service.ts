@@ -590,19 +590,24 @@ export class DeploymentService {
       .execute(async (trx) => {
         const victim = await cases.findVictim(trx, victimId)
         if (!victim) throw new NotFoundError('No victim with that id')
-        // Never overwrite details the recorder cannot see: newer ones elsewhere may be stricter.
+        // Newer details the recorder cannot see may be stricter: they are replaced only once the
+        // recorder says they have checked with whoever holds them.
         const scope = await this.access.filter(actor, 'incident:view', trx)
         const [current] = await cases.latestSafeContacts(trx, { victimIds: [victimId], scope })
         const newer = current && victimSafeContact(current).safeContact.newerElsewhere
-        if (newer)
-          throw new ConflictError(
-            `Newer safe-contact details were recorded by ${newer.agency} on ${formatLocal(newer.recordedAt)}, on an incident you cannot open. Ask them before changing these.`,
-          )
+        const { replacesNewer, ...details } = parsed.data
+        if (newer && !replacesNewer)
+          throw new ValidationError([
+            {
+              path: 'replacesNewer',
+              message: `Newer details were recorded by ${newer.agency} on ${formatLocal(newer.recordedAt)}, on an incident you cannot open: check with them, then confirm these replace theirs`,
+            },
+          ])
         const id = await cases.insertSafeContact(trx, {
           incidentId: victim.incident_id,
           personId: victim.id,
           personKey: victim.person_key,
-          ...parsed.data,
+          ...details,
           by: authorId(actor),
           at: now,
         })
@@ -617,6 +622,7 @@ export class DeploymentService {
             methods: parsed.data.methods,
             windows: parsed.data.windows.length,
             onlyWhileSuspectInCustody: parsed.data.onlyWhileSuspectInCustody,
+            ...(newer ? { replacesNewerFrom: newer.agency } : {}),
           },
         })
         const incidents = await cases.caseIncidents(trx, victim, { kind: 'all' })
