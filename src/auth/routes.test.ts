@@ -184,7 +184,7 @@ describeEachEngine('auth routes', (engine) => {
       assert.equal((await get('/', cookie)).statusCode, 302)
     })
 
-    it('signs out: revokes the session and clears the cookie', async () => {
+    it('signs out: revokes the session, clears the cookie and what the device kept', async () => {
       const { cookie, csrf } = await t.signIn('sergeant')
       const res = await t.app.inject({
         method: 'POST',
@@ -195,6 +195,7 @@ describeEachEngine('auth routes', (engine) => {
       assert.equal(res.statusCode, 302)
       assert.equal(res.headers.location, '/sign-in')
       assert.match(String(res.headers['set-cookie']), /^provide_session=;.*(Expires=Thu, 01 Jan 1970|Max-Age=0)/i)
+      assert.equal(res.headers['clear-site-data'], '"storage"', 'unsaved answers kept on the device go too')
       // A copy of the old cookie is worthless now.
       assert.equal((await get('/', cookie)).statusCode, 302)
     })

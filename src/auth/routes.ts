@@ -151,6 +151,8 @@ export function authRoutes(app: FastifyInstance, ctx: RouteContext): void {
   app.post('/sign-out', { config: { action: 'reference:view' } }, async (request, reply) => {
     if (request.sessionToken) await services.auth.signOut(request.sessionToken, actorOf(request))
     reply.clearCookie(SESSION_COOKIE, { path: '/' })
+    // Browsers drop what this site kept on the device (unsaved tracker answers), even without JavaScript.
+    reply.header('clear-site-data', '"storage"')
     return reply.redirect('/sign-in')
   })
 
