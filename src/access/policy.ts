@@ -72,14 +72,12 @@ const JOINT_TEAM = {
   op_provide_officer: 'team',
   health_idva: 'team',
 } as const satisfies Partial<Record<Role, Scope>>
-/** Who raises and works safeguarding actions and referrals after the joint team's visit. */
-const SAFEGUARDING_WORKERS = {
-  detective_sergeant: 'agency',
-  op_provide_officer: 'team',
-  health_idva: 'agency',
-  safeguarding_officer: 'team',
-} as const satisfies Partial<Record<Role, Scope>>
-const TRIAGE_READERS = {
+/**
+ * The programme's partners on a case after the incident: sergeants and IDVAs across what their
+ * agency sees, Op Provide and safeguarding officers in their teams' areas. They read the triage
+ * queue, the custody board and the tracker, and raise and work safeguarding actions.
+ */
+const PARTNERS = {
   detective_sergeant: 'agency',
   op_provide_officer: 'team',
   health_idva: 'agency',
@@ -130,14 +128,14 @@ export const POLICY = {
     breakGlass: true,
     roles: { health_idva: 'agency' },
   },
-  'triage:view': { label: 'Read the triage queue', recordLevel: true, roles: TRIAGE_READERS },
+  'triage:view': { label: 'Read the triage queue', recordLevel: true, roles: PARTNERS },
   'triage:export': {
     label: 'Download the triage queue as a spreadsheet',
     recordLevel: true,
     roles: { detective_sergeant: 'agency' },
   },
   'triage:decide': { label: 'Record triage decisions', recordLevel: true, roles: { detective_sergeant: 'agency' } },
-  'custody:view': { label: 'Read the custody board', recordLevel: true, roles: TRIAGE_READERS },
+  'custody:view': { label: 'Read the custody board', recordLevel: true, roles: PARTNERS },
   'rota:view': {
     label: 'See shifts and who is on them, vehicles, bases and officer rotations',
     recordLevel: true,
@@ -188,12 +186,7 @@ export const POLICY = {
   'tracker:view': {
     label: 'Read the engagement tracker records of incidents they can open',
     recordLevel: true,
-    roles: {
-      health_idva: 'agency',
-      detective_sergeant: 'agency',
-      op_provide_officer: 'team',
-      safeguarding_officer: 'team',
-    },
+    roles: PARTNERS,
   },
   // No break-glass here: a record shows only the incidents its reader may open, so an emergency
   // opens the incident itself (incident:view), which is reviewed like every grant.
@@ -210,12 +203,12 @@ export const POLICY = {
   'safeguarding:raise': {
     label: 'Raise a safeguarding action or an onward referral for a victim',
     recordLevel: true,
-    roles: SAFEGUARDING_WORKERS,
+    roles: PARTNERS,
   },
   'safeguarding:update': {
     label: 'Update the status of an action or referral their team or agency owns',
     recordLevel: true,
-    roles: SAFEGUARDING_WORKERS,
+    roles: PARTNERS,
   },
   'safeguarding:handover': {
     label: 'Hand a victim over from the joint team to a safeguarding team, with a summary',

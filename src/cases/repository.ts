@@ -1,4 +1,4 @@
-import { sql, type ExpressionBuilder } from 'kysely'
+import { sql, type ExpressionBuilder, type SqlBool } from 'kysely'
 import type { Queryable } from '../db/database.ts'
 import type { DB, IncidentPersonTable, WeeklyWindow } from '../db/schema.ts'
 import { scopeWhere } from '../access/repository.ts'
@@ -9,6 +9,22 @@ import type { ScopeFilter } from '../access/rules.ts'
  * row when there is none. Rows about the victim carry the victim row they were recorded for
  * (`person_id`) and the incident, through which access goes.
  */
+
+/**
+ * Rows of a victim's case: those with the victim's identity key, or the victim's own row when it
+ * has none (never merged on a guess). `key` and `person` name the row's key and victim-row columns.
+ */
+export function ofCase(victim: { id: string; person_key: string | null }, key: string, person: string) {
+  return victim.person_key
+    ? sql<SqlBool>`${sql.ref(key)} = ${victim.person_key}`
+    : sql<SqlBool>`${sql.ref(person)} = ${victim.id}`
+}
+
+/** `ofCase` between two rows' columns: the row (`key`, `person`) is of the case of the victim row (`victimKey`, `victimId`). */
+export function inCaseOf(row: { key: string; person: string }, victim: { key: string; id: string }) {
+  const [key, person, victimKey, victimId] = [row.key, row.person, victim.key, victim.id].map((c) => sql.ref(c))
+  return sql<SqlBool>`((${victimKey} is not null and ${key} = ${victimKey}) or (${victimKey} is null and ${person} = ${victimId}))`
+}
 
 /** The victim row a case is addressed by (victims only). */
 export function findVictim(db: Queryable, id: string) {
@@ -43,7 +59,7 @@ export function caseIncidents(db: Queryable, victim: VictimRow, scope: ScopeFilt
       'i.created_by',
     ])
     .where('p.role', '=', 'victim')
-    .where((eb) => (victim.person_key ? eb('p.person_key', '=', victim.person_key) : eb('p.id', '=', victim.id)))
+    .where(ofCase(victim, 'p.person_key', 'p.id'))
     .where((eb) => eb.or([eb('i.id', '=', victim.incident_id), scopeWhere(scope, 'i')]))
     .orderBy('i.reported_at', 'desc')
     .orderBy('i.force_reference', 'desc')
@@ -81,12 +97,7 @@ export function latestSafeContacts(
     eb
       .selectFrom('victim_safe_contact as s')
       .innerJoin('incident as si', 'si.id', 's.incident_id')
-      .where((w) =>
-        w.or([
-          w.and([w('p.person_key', 'is not', null), w('s.person_key', '=', w.ref('p.person_key'))]),
-          w.and([w('p.person_key', 'is', null), w('s.person_id', '=', w.ref('p.id'))]),
-        ]),
-      )
+      .where(inCaseOf({ key: 's.person_key', person: 's.person_id' }, { key: 'p.person_key', id: 'p.id' }))
       .orderBy('s.recorded_at', 'desc')
       .orderBy('s.seq', 'desc')
       .limit(1)

@@ -1,3 +1,5 @@
+import type { z } from 'zod'
+
 /** Errors services throw; the HTTP layer maps each to a status and a page or JSON body. */
 export interface FieldIssue {
   path: string
@@ -11,6 +13,18 @@ export class ValidationError extends Error {
   ) {
     super(message)
   }
+}
+
+/** A schema's problems as field issues; a problem with the whole input is the form's. */
+export function fieldIssues(error: z.ZodError): FieldIssue[] {
+  return error.issues.map((i) => ({ path: i.path.join('.') || 'form', message: i.message }))
+}
+
+/** The input parsed by the schema, or a ValidationError with every problem. */
+export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+  const parsed = schema.safeParse(input)
+  if (!parsed.success) throw new ValidationError(fieldIssues(parsed.error))
+  return parsed.data
 }
 
 export class NotFoundError extends Error {}

@@ -4,7 +4,7 @@ import type { Clock } from '../common/clock.ts'
 import type { Actor } from '../auth/actor.ts'
 import type { AccessService } from '../access/service.ts'
 import { recordAudit, recordAudits } from '../audit/audit.ts'
-import { ConflictError, NotFoundError, ValidationError } from '../common/errors.ts'
+import { ConflictError, NotFoundError, ValidationError, fieldIssues } from '../common/errors.ts'
 import * as repo from './repository.ts'
 
 export const requestSchema = z.strictObject({
@@ -30,9 +30,6 @@ export const adviceSchema = z.strictObject({
 
 const DAY_MS = 24 * 3_600_000
 
-const issues = (error: z.ZodError) =>
-  error.issues.map((i) => ({ path: i.path.join('.') || 'form', message: i.message }))
-
 /** Minutes from the request to the advice: how quickly officers at an incident got an IDVA's view. */
 export function responseMinutes(c: { requested_at: Date; answered_at: Date | null }): number | null {
   return c.answered_at ? Math.max(0, Math.round((c.answered_at.getTime() - c.requested_at.getTime()) / 60_000)) : null
@@ -52,7 +49,7 @@ export class ConsultationService {
   async request(actor: Actor, incidentId: string, input: unknown): Promise<string> {
     await this.access.check(actor, 'consultation:request', 'incident', incidentId)
     const parsed = requestSchema.safeParse(input)
-    if (!parsed.success) throw new ValidationError(issues(parsed.error))
+    if (!parsed.success) throw new ValidationError(fieldIssues(parsed.error))
     const now = this.clock.now()
     return this.db.transaction().execute(async (trx) => {
       const id = await repo.insertConsultation(trx, {
@@ -110,7 +107,7 @@ export class ConsultationService {
   async answer(actor: Actor, id: string, input: unknown) {
     await this.access.check(actor, 'consultation:answer', 'consultation', id)
     const parsed = adviceSchema.safeParse(input)
-    if (!parsed.success) throw new ValidationError(issues(parsed.error))
+    if (!parsed.success) throw new ValidationError(fieldIssues(parsed.error))
     const now = this.clock.now()
     return this.db.transaction().execute(async (trx) => {
       if (!(await repo.answer(trx, { id, by: actor.userId, at: now, ...parsed.data })))

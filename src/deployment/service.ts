@@ -8,7 +8,7 @@ import { authorId } from '../auth/actor.ts'
 import type { AccessService } from '../access/service.ts'
 import { incidentFactsMany, sharingAgencies } from '../access/repository.ts'
 import { reaches, type ScopeFilter } from '../access/rules.ts'
-import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../common/errors.ts'
+import { ConflictError, NotFoundError, ValidationError, fieldIssues } from '../common/errors.ts'
 import { formatLocal, localMidnight } from '../common/uk-time.ts'
 import { readSettings } from '../settings/settings.ts'
 import { factsOf } from '../triage/service.ts'
@@ -98,10 +98,6 @@ function timeBase(shiftStart: Date) {
     toMinutes: (d: Date) => (d.getTime() - origin.getTime()) / MINUTE_MS,
     toDate: (m: number) => new Date(origin.getTime() + Math.round(m * 60) * 1000),
   }
-}
-
-function issuesOf(error: z.ZodError): FieldIssue[] {
-  return error.issues.map((i) => ({ path: i.path.join('.') || 'form', message: i.message }))
 }
 
 /** A discreet contact an IDVA planned at a victim's appointment: another place the visit can be made. */
@@ -363,7 +359,7 @@ export class DeploymentService {
   /** Drops a candidate or a visit not yet started from this shift, with the team's reason; it stays listed. */
   async drop(actor: Actor, shiftId: string, incidentId: string, input: unknown) {
     const parsed = dropSchema.safeParse(input)
-    if (!parsed.success) throw new ValidationError(issuesOf(parsed.error))
+    if (!parsed.success) throw new ValidationError(fieldIssues(parsed.error))
     return this.change(actor, shiftId, 'plan:edit', 'Dropped a visit', async (trx, shift) => {
       await this.access.check(actor, 'incident:view', 'incident', incidentId, trx)
       const now = this.clock.now()
@@ -433,7 +429,7 @@ export class DeploymentService {
   /** Records what happened at a visit. A victim not seen returns to the candidates, with the reason. */
   async recordOutcome(actor: Actor, shiftId: string, visitId: string, input: unknown) {
     const parsed = outcomeSchema.safeParse(input)
-    if (!parsed.success) throw new ValidationError(issuesOf(parsed.error))
+    if (!parsed.success) throw new ValidationError(fieldIssues(parsed.error))
     const now = this.clock.now()
     const issues = outcomeIssues(parsed.data, now)
     if (issues.length) throw new ValidationError(issues)
@@ -581,7 +577,7 @@ export class DeploymentService {
   async setSafeContact(actor: Actor, victimId: string, input: unknown) {
     await this.access.check(actor, 'safecontact:edit', 'victim', victimId)
     const parsed = safeContactSchema.safeParse(input)
-    if (!parsed.success) throw new ValidationError(issuesOf(parsed.error))
+    if (!parsed.success) throw new ValidationError(fieldIssues(parsed.error))
     const issues = safeContactIssues(parsed.data)
     if (issues.length) throw new ValidationError(issues)
     const now = this.clock.now()

@@ -5,7 +5,14 @@ import type { Clock } from '../common/clock.ts'
 import type { Actor } from '../auth/actor.ts'
 import type { AccessService } from '../access/service.ts'
 import { recordAudit, recordAudits } from '../audit/audit.ts'
-import { ConflictError, isUniqueViolation, NotFoundError, ValidationError, type FieldIssue } from '../common/errors.ts'
+import {
+  ConflictError,
+  isUniqueViolation,
+  NotFoundError,
+  ValidationError,
+  type FieldIssue,
+  fieldIssues,
+} from '../common/errors.ts'
 import { VISIT_KIND_LABELS } from '../deployment/rules.ts'
 import { checkTracker, TRACKER_FIELDS, trackerIssues, type TrackerFacts, type TrackerRecord } from './tracker.ts'
 import {
@@ -105,9 +112,6 @@ function chooseVictim(
   return { issue: { path: 'personId', message: 'Choose who the contact was with' } }
 }
 
-const issuesOf = (error: z.ZodError): FieldIssue[] =>
-  error.issues.map((i) => ({ path: i.path.join('.') || 'form', message: i.message }))
-
 /** A refused record's problems where the API's body has them: under `values`. */
 const inValues = (checked: Checked): Checked =>
   checked.ok
@@ -129,7 +133,7 @@ export class EngagementService {
   async saveDraft(actor: Actor, incidentId: string, input: ContactInput & { values: unknown }): Promise<string> {
     await this.access.check(actor, 'tracker:record', 'incident', incidentId)
     const values = draftSchema.safeParse(input.values)
-    if (!values.success) throw new ValidationError(issuesOf(values.error))
+    if (!values.success) throw new ValidationError(fieldIssues(values.error))
     const now = this.clock.now()
     return this.db.transaction().execute(async (trx) => {
       if (input.draftId) {

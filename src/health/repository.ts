@@ -5,6 +5,7 @@ import { scopeWhere } from '../access/repository.ts'
 import type { ScopeFilter } from '../access/rules.ts'
 import type { ParsedAppointment } from './fhir-appointments.ts'
 import { WITHDRAWN } from './rules.ts'
+import { inCaseOf } from '../cases/repository.ts'
 
 /** Rows per INSERT: 17 parameters a row keeps a statement well under PostgreSQL's 65,535. */
 const CHUNK_ROWS = 500
@@ -299,7 +300,7 @@ function victimsWithTheirCase(db: Queryable) {
       join.on((eb) =>
         eb.and([
           eb('c.role', '=', 'victim'),
-          eb.or([eb('c.id', '=', eb.ref('v.id')), eb('c.person_key', '=', eb.ref('v.person_key'))]),
+          inCaseOf({ key: 'c.person_key', person: 'c.id' }, { key: 'v.person_key', id: 'v.id' }),
         ]),
       ),
     )

@@ -5,7 +5,7 @@ import type { Actor } from '../auth/actor.ts'
 import type { AccessService } from '../access/service.ts'
 import { allows } from '../access/rules.ts'
 import { recordAudit, recordAudits } from '../audit/audit.ts'
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../common/errors.ts'
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError, fieldIssues } from '../common/errors.ts'
 import { asConflict, type DeploymentService } from '../deployment/service.ts'
 import {
   otherPatientIssues,
@@ -99,9 +99,6 @@ function toView(r: repo.AppointmentRow): AppointmentView {
       : null,
   }
 }
-
-const issuesOf = (error: z.ZodError) =>
-  error.issues.map((i) => ({ path: i.path.join('.') || 'form', message: i.message }))
 
 /**
  * NHS appointments: health IDVAs import a victim's upcoming appointments (FHIR R4 bundles) and plan
@@ -256,7 +253,7 @@ export class HealthService {
   async planContact(actor: Actor, personId: string, appointmentId: string, input: unknown): Promise<AppointmentView> {
     await this.access.check(actor, 'health:plan-contact', 'victim', personId)
     const parsed = contactSchema.safeParse(input ?? {})
-    if (!parsed.success) throw new ValidationError(issuesOf(parsed.error))
+    if (!parsed.success) throw new ValidationError(fieldIssues(parsed.error))
     const now = this.clock.now()
     const appointment = await this.inCase(actor, personId, appointmentId)
     if (appointment.status === WITHDRAWN)

@@ -1,8 +1,9 @@
-import { sql, type Expression, type SqlBool } from 'kysely'
+import { sql, type SqlBool } from 'kysely'
 import type { Queryable } from '../db/database.ts'
 import type { ActionStatusCode } from '../db/schema.ts'
 import { scopeWhere } from '../access/repository.ts'
 import type { ScopeFilter } from '../access/rules.ts'
+import { ofCase } from '../cases/repository.ts'
 
 /** A victim on an incident, with what raising an action or handing over needs of the incident. */
 export function findVictim(db: Queryable, id: string) {
@@ -25,16 +26,6 @@ export function findVictim(db: Queryable, id: string) {
     .executeTakeFirst()
 }
 export type Victim = NonNullable<Awaited<ReturnType<typeof findVictim>>>
-
-/**
- * Rows about the victim's case: every row with the same identity key, or this victim's own when
- * there is none (never merged on a guess). `key` and `person` name the row's key and victim columns.
- */
-function ofCase(victim: Pick<Victim, 'id' | 'person_key'>, key: string, person: string): Expression<SqlBool> {
-  return victim.person_key
-    ? sql<SqlBool>`${sql.ref(key)} = ${victim.person_key}`
-    : sql<SqlBool>`${sql.ref(person)} = ${victim.id}`
-}
 
 /**
  * Whether `agency` (a column) sees incidents of `owner`: it owns them, or `owner` shares its

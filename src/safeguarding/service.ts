@@ -15,6 +15,7 @@ import {
   NotFoundError,
   ValidationError,
   type FieldIssue,
+  parseInput,
 } from '../common/errors.ts'
 import { isoDate, localMidnight } from '../common/uk-time.ts'
 import { dayText, ukDate } from '../deployment/rota/rules.ts'
@@ -100,15 +101,6 @@ export const handoverSchema = z.strictObject({
 })
 
 export const acceptSchema = z.strictObject({ note: optionalText(2000, 'The note') })
-
-const issuesOf = (error: z.ZodError): FieldIssue[] =>
-  error.issues.map((i) => ({ path: i.path.join('.') || 'form', message: i.message }))
-
-function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
-  const parsed = schema.safeParse(input)
-  if (!parsed.success) throw new ValidationError(issuesOf(parsed.error))
-  return parsed.data
-}
 
 /** Why the team's officers could not see the victim, or null when they could. */
 const reachIssue = (t: repo.CandidateTeam, victim: repo.Victim) =>
@@ -284,7 +276,7 @@ export class SafeguardingService {
   /** Raises an action or a referral for a victim, with its first history row and an audit row. */
   async raise(actor: Actor, victimId: string, input: unknown): Promise<string> {
     await this.access.check(actor, 'safeguarding:raise', 'victim', victimId)
-    const data = parse(raiseSchema, input)
+    const data = parseInput(raiseSchema, input)
     const now = this.clock.now()
     const today = ukDate(now)
     return this.db.transaction().execute(async (trx) => {
@@ -363,7 +355,7 @@ export class SafeguardingService {
     const now = this.clock.now()
     await this.db.transaction().execute(async (trx) => {
       const row = await this.workable(trx, actor, id)
-      const data = parse(statusSchema, input)
+      const data = parseInput(statusSchema, input)
       const declined = data.status === 'declined'
       const issues = statusChangeIssues({ from: row.status, to: data.status, reason: data.reason })
       if (issues.length) throw new ValidationError(issues)
@@ -489,7 +481,7 @@ export class SafeguardingService {
   /** Hands the victim over to a safeguarding team with a summary; one waiting hand-over at a time. */
   async handOver(actor: Actor, victimId: string, input: unknown): Promise<string> {
     await this.access.check(actor, 'safeguarding:handover', 'victim', victimId)
-    const data = parse(handoverSchema, input)
+    const data = parseInput(handoverSchema, input)
     const now = this.clock.now()
     return this.db.transaction().execute(async (trx) => {
       const victim = await this.victim(trx, victimId)
@@ -543,7 +535,7 @@ export class SafeguardingService {
   /** The receiving team accepts a hand-over, once. */
   async accept(actor: Actor, id: string, input: unknown) {
     await this.access.check(actor, 'safeguarding:accept', 'handover', id)
-    const data = parse(acceptSchema, input)
+    const data = parseInput(acceptSchema, input)
     const now = this.clock.now()
     await this.db.transaction().execute(async (trx) => {
       const row = await repo.findHandover(trx, id)

@@ -1,4 +1,3 @@
-import type { z } from 'zod'
 import type { Database, Queryable } from '../../db/database.ts'
 import type { Clock } from '../../common/clock.ts'
 import { authorId, type Actor } from '../../auth/actor.ts'
@@ -7,7 +6,7 @@ import type { AccessService } from '../../access/service.ts'
 import { reaches, type RecordFacts, type ScopeFilter } from '../../access/rules.ts'
 import type { Action } from '../../access/policy.ts'
 import { recordAudit } from '../../audit/audit.ts'
-import { NotFoundError, OutOfScopeError, ValidationError, type FieldIssue } from '../../common/errors.ts'
+import { NotFoundError, OutOfScopeError, ValidationError, type FieldIssue, parseInput } from '../../common/errors.ts'
 import { ukDateRange } from '../../common/uk-time.ts'
 import { activeAreas } from '../../admin/repository.ts'
 import {
@@ -50,16 +49,6 @@ import type { ShiftRecord } from './repository.ts'
 
 export type RotaShift = ShiftRecord & { readiness: string[] }
 
-function parse<T extends z.ZodType>(schema: T, candidate: unknown): z.infer<T> {
-  const parsed = schema.safeParse(candidate)
-  if (!parsed.success) {
-    throw new ValidationError(
-      parsed.error.issues.map((i) => ({ path: i.path.join('.') || 'form', message: i.message })),
-    )
-  }
-  return parsed.data
-}
-
 function fail(issues: FieldIssue[]): void {
   if (issues.length > 0) throw new ValidationError(issues)
 }
@@ -98,7 +87,7 @@ export class RotaService {
 
   /** Shifts starting on UK days [from, to]: by default today and the next six days. */
   async listShifts(actor: Actor, query: unknown = {}): Promise<{ from: string; to: string; shifts: RotaShift[] }> {
-    const q = parse(shiftListQuerySchema, query)
+    const q = parseInput(shiftListQuerySchema, query)
     const from = q.from ?? ukDate(this.clock.now())
     const to = q.to ?? addDays(from, 6)
     if (to < from) throw new ValidationError([{ path: 'to', message: 'The last day must be on or after the first' }])
@@ -148,7 +137,7 @@ export class RotaService {
 
   async createShift(actor: Actor, candidate: unknown): Promise<RotaShift> {
     await this.access.filter(actor, 'rota:manage')
-    const input = parse(createShiftSchema, candidate)
+    const input = parseInput(createShiftSchema, candidate)
     const now = this.clock.now()
     const times = { startsAt: new Date(input.startsAt), endsAt: new Date(input.endsAt) }
     const id = await this.db.transaction().execute(async (trx) => {
@@ -184,7 +173,7 @@ export class RotaService {
 
   /** Changes a shift's times, base or vehicle; the people on it are checked again against the new times. */
   async updateShift(actor: Actor, id: string, candidate: unknown): Promise<RotaShift> {
-    const input = parse(updateShiftSchema, candidate)
+    const input = parseInput(updateShiftSchema, candidate)
     const now = this.clock.now()
     await this.db.transaction().execute(async (trx) => {
       const shift = await this.openShift(trx, actor, id, now)
@@ -264,7 +253,7 @@ export class RotaService {
    * at once; a rota still missing an officer or an IDVA is saved, and its readiness says so.
    */
   async setMembers(actor: Actor, id: string, candidate: unknown): Promise<RotaShift> {
-    const entries = parse(membersSchema, candidate).members
+    const entries = parseInput(membersSchema, candidate).members
     const now = this.clock.now()
     await this.db.transaction().execute(async (trx) => {
       const shift = await this.openShift(trx, actor, id, now)
@@ -389,7 +378,7 @@ export class RotaService {
 
   async createBase(actor: Actor, candidate: unknown) {
     await this.access.filter(actor, 'rota:manage')
-    const input = parse(createBaseSchema, candidate)
+    const input = parseInput(createBaseSchema, candidate)
     const now = this.clock.now()
     return this.db.transaction().execute(async (trx) => {
       await repo.lockRota(trx)
@@ -406,7 +395,7 @@ export class RotaService {
   }
 
   async updateBase(actor: Actor, id: string, candidate: unknown) {
-    const input = parse(updateBaseSchema, candidate)
+    const input = parseInput(updateBaseSchema, candidate)
     const now = this.clock.now()
     return this.db.transaction().execute(async (trx) => {
       await repo.lockRota(trx)
@@ -462,7 +451,7 @@ export class RotaService {
 
   async createVehicle(actor: Actor, candidate: unknown) {
     await this.access.filter(actor, 'rota:manage')
-    const input = parse(createVehicleSchema, candidate)
+    const input = parseInput(createVehicleSchema, candidate)
     const now = this.clock.now()
     return this.db.transaction().execute(async (trx) => {
       await repo.lockRota(trx)
@@ -489,7 +478,7 @@ export class RotaService {
   }
 
   async updateVehicle(actor: Actor, id: string, candidate: unknown) {
-    const input = parse(updateVehicleSchema, candidate)
+    const input = parseInput(updateVehicleSchema, candidate)
     const now = this.clock.now()
     return this.db.transaction().execute(async (trx) => {
       await repo.lockRota(trx)
@@ -543,7 +532,7 @@ export class RotaService {
   /** A police officer's period with the programme; overlapping rotations for one officer are refused. */
   async createRotation(actor: Actor, candidate: unknown) {
     await this.access.filter(actor, 'rota:manage')
-    const input = parse(createRotationSchema, candidate)
+    const input = parseInput(createRotationSchema, candidate)
     const now = this.clock.now()
     const dates = { startsOn: input.startsOn, endsOn: input.endsOn ?? null }
     return this.db.transaction().execute(async (trx) => {
@@ -577,7 +566,7 @@ export class RotaService {
   }
 
   async endRotation(actor: Actor, id: string, candidate: unknown) {
-    const { endsOn } = parse(endRotationSchema, candidate)
+    const { endsOn } = parseInput(endRotationSchema, candidate)
     const now = this.clock.now()
     return this.db.transaction().execute(async (trx) => {
       await repo.lockRota(trx)
@@ -594,7 +583,7 @@ export class RotaService {
    * or a shift on the rota as officer, that started on or before it, with counts by month.
    */
   async served(actor: Actor, query: unknown = {}) {
-    const q = parse(servedQuerySchema, query)
+    const q = parseInput(servedQuerySchema, query)
     const filter = await this.access.filter(actor, 'rota:view')
     const { rotations, shifts } = await repo.servicePeriods(this.db, agenciesOf(filter), filter)
     const periods: ServicePeriod[] = [
